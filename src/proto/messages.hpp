@@ -1,0 +1,174 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "proto/errors.hpp"
+
+// The typed `data` of every request, result and event of protocol v1
+// (docs/protocol.md, "Requests" and "Events"). decode<T>() checks member types and sizes;
+// the value rules are in proto/validate.hpp. encode() never fails.
+namespace parley::proto {
+
+// Request type names, one place.
+namespace type {
+inline constexpr char kHello[] = "hello";
+inline constexpr char kPing[] = "ping";
+inline constexpr char kRegister[] = "register";
+inline constexpr char kLogin[] = "login";
+inline constexpr char kAuth[] = "auth";
+inline constexpr char kLogout[] = "logout";
+inline constexpr char kChangePassword[] = "change_password";
+inline constexpr char kProfileGet[] = "profile_get";
+inline constexpr char kProfileUpdate[] = "profile_update";
+inline constexpr char kUserSearch[] = "user_search";
+}  // namespace type
+
+namespace event {
+inline constexpr char kKicked[] = "kicked";
+inline constexpr char kServerShutdown[] = "server_shutdown";
+}  // namespace event
+
+struct Limits {
+  std::int64_t max_frame_bytes = 0;
+  std::int64_t max_requests_per_second = 0;
+  std::int64_t idle_timeout_ms = 0;
+};
+
+struct HelloRequest {
+  std::vector<std::int64_t> versions;
+  std::string client;
+};
+struct HelloResult {
+  std::int64_t version = 0;
+  std::string server;
+  Limits limits;
+};
+
+struct PingRequest {};
+struct PingResult {
+  std::int64_t time = 0;
+};
+
+struct RegisterRequest {
+  std::string username;
+  std::string password;
+  std::optional<std::string> nickname;
+};
+struct RegisterResult {
+  std::int64_t user_id = 0;
+  std::string username;
+};
+
+struct LoginRequest {
+  std::string username;
+  std::string password;
+  std::string device = "default";
+};
+struct LoginResult {
+  std::string token;
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string device;
+  std::int64_t expires_at = 0;
+};
+
+struct AuthRequest {
+  std::string token;
+};
+struct AuthResult {
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string device;
+  std::int64_t expires_at = 0;
+};
+
+struct LogoutRequest {
+  bool all = false;
+};
+struct EmptyResult {};
+
+struct ChangePasswordRequest {
+  std::string old_password;
+  std::string new_password;
+};
+struct ChangePasswordResult {
+  std::string token;
+  std::int64_t expires_at = 0;
+};
+
+struct ProfileGetRequest {
+  std::optional<std::int64_t> user_id;
+  std::optional<std::string> username;
+};
+
+// A profile as the reader may see it: email and birthday only in one's own.
+struct Profile {
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string nickname;
+  std::string signature;
+  std::string gender = "unspecified";
+  std::string avatar;
+  std::int64_t created_at = 0;
+  std::optional<std::string> email;
+  std::optional<std::string> birthday;
+};
+
+struct ProfileUpdateRequest {
+  std::optional<std::string> nickname;
+  std::optional<std::string> signature;
+  std::optional<std::string> gender;
+  std::optional<std::string> birthday;
+  std::optional<std::string> email;
+  std::optional<std::string> avatar;
+};
+
+struct UserSearchRequest {
+  std::string query;
+  std::int64_t limit = 20;
+};
+struct UserSearchResult {
+  std::vector<Profile> users;
+};
+
+struct KickedEvent {
+  std::string reason;  // logged_in_elsewhere, logged_out, password_changed, session_expired
+  std::string message;
+};
+
+struct ServerShutdownEvent {
+  std::string message;
+  std::int64_t reconnect_after_ms = 0;
+};
+
+template <class T>
+Result<T> decode(const boost::json::object& data);
+
+boost::json::object encode(const HelloRequest&);
+boost::json::object encode(const HelloResult&);
+boost::json::object encode(const PingRequest&);
+boost::json::object encode(const PingResult&);
+boost::json::object encode(const RegisterRequest&);
+boost::json::object encode(const RegisterResult&);
+boost::json::object encode(const LoginRequest&);
+boost::json::object encode(const LoginResult&);
+boost::json::object encode(const AuthRequest&);
+boost::json::object encode(const AuthResult&);
+boost::json::object encode(const LogoutRequest&);
+boost::json::object encode(const EmptyResult&);
+boost::json::object encode(const ChangePasswordRequest&);
+boost::json::object encode(const ChangePasswordResult&);
+boost::json::object encode(const ProfileGetRequest&);
+boost::json::object encode(const Profile&);
+boost::json::object encode(const ProfileUpdateRequest&);
+boost::json::object encode(const UserSearchRequest&);
+boost::json::object encode(const UserSearchResult&);
+boost::json::object encode(const KickedEvent&);
+boost::json::object encode(const ServerShutdownEvent&);
+
+}  // namespace parley::proto

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "proto/messages.hpp"
+#include "server/dispatcher.hpp"
+#include "server/services/accounts_service.hpp"
+#include "server/sessions/session_registry.hpp"
+
+// The request handlers, one small function per request type, grouped by domain. Each
+// add_* function puts its domain's handlers in the dispatcher's table.
+namespace parley::server {
+
+// hello and ping.
+void add_system_handlers(Dispatcher& dispatcher, const proto::Limits& limits, Clock clock);
+
+// register, login, auth, logout, change_password, profile_get, profile_update, user_search.
+void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, SessionRegistry& registry);
+
+}  // namespace parley::server

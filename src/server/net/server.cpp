@@ -1,0 +1,159 @@
+#include "server/net/server.hpp"
+
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "server/net/shared_state.hpp"
+#include "server/net/tls_files.hpp"
+
+namespace parley::server {
+
+using namespace net;
+
+struct NetServer::Impl {
+  Impl(const Config& c, Dispatcher& dispatcher)
+      : config(c),
+        io_threads(c.threads > 0 ? c.threads : std::max(1u, std::thread::hardware_concurrency())),
+        workers(c.workers > 0 ? c.workers : 2 * std::max(1u, std::thread::hardware_concurrency())),
+        ioc(io_threads),
+        acceptor(ioc),
+        state(std::make_shared<SharedState>(c, dispatcher, workers.get_executor())) {}
+
+  proto::Status load_tls() {
+    TlsFiles files{config.tls_cert, config.tls_key};
+    if (config.tls_self_signed) {
+      auto made = ensure_self_signed(config.data_dir + "/tls");
+      if (!made) return made.error();
+      files = *made;
+      spdlog::info("TLS with the self-signed certificate {}", files.cert);
+    }
+    if (files.cert.empty()) return {};
+    tls.emplace(ssl::context::tls_server);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    beast::error_code ec;
+    tls->use_certificate_chain_file(files.cert, ec);
+    if (ec) return proto::make_error(proto::Errc::bad_request, "setting tls.cert: cannot load " + files.cert + ": " + ec.message());
+    tls->use_private_key_file(files.key, ssl::context::pem, ec);
+    if (ec) return proto::make_error(proto::Errc::bad_request, "setting tls.key: cannot load " + files.key + ": " + ec.message());
+    return {};
+  }
+
+  proto::Result<std::uint16_t> bind() {
+    if (auto s = load_tls(); !s) return s.error();
+    auto hp = split_host_port(config.listen);
+    if (!hp) return hp.error();
+    beast::error_code ec;
+    tcp::resolver resolver(ioc);
+    auto results = resolver.resolve(hp->host, std::to_string(hp->port), ec);
+    if (ec || results.empty()) {
+      return proto::make_error(proto::Errc::bad_request, "setting server.listen: cannot resolve " + hp->host);
+    }
+    tcp::endpoint endpoint = results.begin()->endpoint();
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return proto::make_error(proto::Errc::bad_request,
+                               "setting server.listen: cannot listen on " + config.listen + ": " + ec.message());
+    }
+    return acceptor.local_endpoint().port();
+  }
+
+  awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+      if (ec == asio::error::operation_aborted || state->stopping) co_return;
+      if (ec) {
+        // Out of file descriptors and the like: wait a moment rather than spin.
+        spdlog::warn("accept failed: {}", ec.message());
+        asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
+        co_await pause.async_wait(use_tuple);
+        continue;
+      }
+      beast::error_code peer_ec;
+      auto peer = socket.remote_endpoint(peer_ec);
+      if (peer_ec) continue;
+      auto slot = state->acquire_address(peer.address().to_string());
+      if (!slot) {
+        refuse(std::move(socket));
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), peer_ec);
+      if (tls) {
+        start_tls_session(state, *tls, std::move(socket), std::move(slot));
+      } else {
+        start_plain_session(state, std::move(socket), std::move(slot));
+      }
+    }
+  }
+
+  // Too many connections from one address: a fixed answer, then close.
+  void refuse(tcp::socket socket) {
+    static const std::string response =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        "Content-Length: 107\r\n\r\n"
+        R"({"ok":false,"error":{"code":"unavailable","message":"too many connections from your address","retry":true}})";
+    auto owned = std::make_shared<tcp::socket>(std::move(socket));
+    asio::async_write(*owned, asio::buffer(response), [owned](beast::error_code, std::size_t) {
+      beast::error_code ec;
+      owned->shutdown(tcp::socket::shutdown_both, ec);
+    });
+  }
+
+  awaitable<void> shutdown_on_signal() {
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    auto [ec, signal] = co_await signals.async_wait(use_tuple);
+    if (ec) co_return;
+    spdlog::info("signal {}: shutting down", signal);
+    state->stopping = true;
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    auto farewell = std::make_shared<const std::string>(proto::serialize(proto::Event{
+        proto::event::kServerShutdown,
+        proto::encode(proto::ServerShutdownEvent{"server is shutting down", 2000})}));
+    for (auto& connection : state->live_connections()) {
+      connection->send(farewell);
+      connection->close(close_code::kRestart, "server shutting down");
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config.shutdown_grace_ms);
+    asio::steady_timer timer(ioc);
+    while (state->live_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(use_tuple);
+    }
+    if (state->live_count() > 0) spdlog::warn("{} connections did not close in time", state->live_count());
+    ioc.stop();
+  }
+
+  void run() {
+    asio::co_spawn(ioc, accept_loop(), asio::detached);
+    asio::co_spawn(ioc, shutdown_on_signal(), asio::detached);
+    std::vector<std::thread> threads;
+    for (int i = 1; i < io_threads; ++i) threads.emplace_back([this] { ioc.run(); });
+    ioc.run();
+    for (auto& t : threads) t.join();
+    workers.join();
+  }
+
+  const Config& config;
+  int io_threads;
+  asio::thread_pool workers;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  std::optional<ssl::context> tls;
+  std::shared_ptr<SharedState> state;
+};
+
+NetServer::NetServer(const Config& config, Dispatcher& dispatcher)
+    : impl_(std::make_unique<Impl>(config, dispatcher)) {}
+
+NetServer::~NetServer() = default;
+
+proto::Result<std::uint16_t> NetServer::bind() { return impl_->bind(); }
+
+void NetServer::run() { impl_->run(); }
+
+}  // namespace parley::server

@@ -1,0 +1,374 @@
+// The HTTP and WebSocket session, written once for any stream type. Included by
+// session_plain.cpp and session_tls.cpp, which each instantiate it for one stream type:
+// Beast coroutines are expensive to compile, so each stream type gets its own file.
+#pragma once
+
+#include <chrono>
+#include <deque>
+
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "proto/codec.hpp"
+#include "proto/messages.hpp"
+#include "server/net/shared_state.hpp"
+#include "server/token_bucket.hpp"
+
+namespace parley::server::net {
+
+inline std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+inline std::chrono::milliseconds ms(std::int64_t value) { return std::chrono::milliseconds(value); }
+
+inline proto::ParseLimits parse_limits(const Config& c) {
+  return proto::ParseLimits{static_cast<std::size_t>(c.max_frame_bytes), c.max_json_depth};
+}
+
+inline proto::Error rate_limited(const TokenBucket& bucket) {
+  auto error = proto::make_error(proto::Errc::rate_limited, "too many requests; slow down");
+  error.retry_after_ms = bucket.wait_ms();
+  return error;
+}
+
+// Closing a stream politely differs between plain TCP and TLS.
+inline awaitable<void> shutdown_stream(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  co_return;
+}
+
+inline awaitable<void> shutdown_stream(beast::ssl_stream<beast::tcp_stream>& stream) {
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  co_await stream.async_shutdown(use_tuple);
+}
+
+// One WebSocket connection. The read loop and the writer run on the stream's strand;
+// other threads reach it only through send() and close(), which post to that strand.
+template <class Stream>
+class WebSocketSession final : public Connection, public std::enable_shared_from_this<WebSocketSession<Stream>> {
+ public:
+  WebSocketSession(std::shared_ptr<SharedState> state, Stream stream, std::string peer)
+      : state_(std::move(state)),
+        ws_(std::move(stream)),
+        id_(state_->next_connection_id()),
+        bucket_(state_->config.max_requests_per_second, state_->config.request_burst) {
+    ctx_.peer_address = std::move(peer);
+  }
+
+  std::uint64_t id() const override { return id_; }
+
+  void send(std::shared_ptr<const std::string> frame) override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+      self->enqueue(std::move(frame));
+    });
+  }
+
+  void close(int code, std::string reason) override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, reason = std::move(reason)]() mutable {
+      self->begin_close(code, std::move(reason));
+    });
+  }
+
+  awaitable<void> run(http::request<http::string_body> upgrade) {
+    const Config& c = state_->config;
+    beast::get_lowest_layer(ws_).expires_never();  // the WebSocket keeps its own timeouts
+    websocket::stream_base::timeout timeouts{ms(c.handshake_timeout_ms), ms(c.idle_timeout_ms), true};
+    ws_.set_option(timeouts);
+    ws_.read_message_max(static_cast<std::size_t>(c.hard_max_frame_bytes));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::server, std::string("parleyd/") + PARLEY_VERSION);
+    }));
+    auto [ec] = co_await ws_.async_accept(upgrade, use_tuple);
+    if (ec) co_return;
+    ctx_.connection = this->shared_from_this();
+    state_->track(id_, this->weak_from_this());
+    // The server may have begun stopping while this handshake was under way.
+    if (state_->stopping) begin_close(close_code::kRestart, "server shutting down");
+    co_await read_loop();
+    state_->untrack(id_);
+    state_->dispatcher.disconnected(ctx_);
+    ctx_.connection.reset();  // breaks the cycle session -> context -> session
+  }
+
+ private:
+  // Reads one message into buffer_, keeping at most max_frame_bytes of it. Returns
+  // false when the connection is done.
+  awaitable<bool> read_message(bool& oversize) {
+    const auto limit = static_cast<std::size_t>(state_->config.max_frame_bytes);
+    buffer_.clear();
+    oversize = false;
+    do {
+      auto [ec, n] = co_await ws_.async_read_some(buffer_, 16 * 1024, use_tuple);
+      if (ec) {
+        if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof &&
+            ec != beast::error::timeout) {
+          spdlog::debug("connection {}: read ended: {}", id_, ec.message());
+        }
+        co_return false;
+      }
+      if (buffer_.size() > limit) {
+        oversize = true;  // keep reading to the end of the message, discarding it
+        buffer_.consume(buffer_.size());
+      }
+    } while (!ws_.is_message_done());
+    co_return true;
+  }
+
+  awaitable<void> read_loop() {
+    const Config& c = state_->config;
+    int refusals = 0;
+    for (;;) {
+      bool oversize = false;
+      if (!co_await read_message(oversize)) co_return;
+      if (closing_) continue;  // draining until the close handshake completes
+      if (!bucket_.take(now_ms())) {
+        if (++refusals > c.max_rate_refusals) {
+          begin_close(close_code::kPolicy, "too many requests");
+          continue;
+        }
+        reply(proto::error_response(nullptr, rate_limited(bucket_)));
+        continue;
+      }
+      refusals = 0;
+      if (oversize) {
+        reply(proto::error_response(nullptr, proto::make_error(proto::Errc::too_large,
+                                                               "message is over the limit of " +
+                                                                   std::to_string(c.max_frame_bytes) + " bytes")));
+        continue;
+      }
+      if (!ws_.got_text()) {
+        reply(proto::error_response(nullptr, proto::make_error(proto::Errc::bad_request,
+                                                               "binary frames are not accepted; send JSON text")));
+        continue;
+      }
+      co_await handle_text(beast::buffers_to_string(buffer_.data()));
+    }
+  }
+
+  awaitable<void> handle_text(std::string text) {
+    auto parsed = proto::parse_request(text, parse_limits(state_->config));
+    if (!parsed.request) {
+      reply(proto::error_response(std::move(parsed.id), parsed.request.error()));
+      co_return;
+    }
+    auto response = co_await run_on_workers(
+        *state_, [this, request = std::move(*parsed.request)]() mutable {
+          return state_->dispatcher.handle(ctx_, std::move(request));
+        });
+    reply(response);
+    if (ctx_.close_after) {
+      auto after = std::move(*ctx_.close_after);
+      ctx_.close_after.reset();
+      if (after.farewell) enqueue(after.farewell);
+      begin_close(after.code, std::move(after.reason));
+    }
+  }
+
+  void reply(const proto::Response& response) {
+    enqueue(std::make_shared<const std::string>(proto::serialize(response)));
+  }
+
+  // On the strand.
+  void enqueue(std::shared_ptr<const std::string> frame) {
+    if (closing_ || broken_) return;
+    if (queued_bytes_ + frame->size() > static_cast<std::size_t>(state_->config.max_send_queue_bytes)) {
+      // The client is not reading: a close frame would queue behind the rest, so drop
+      // the connection instead of holding more memory for it.
+      spdlog::warn("connection {}: send queue over {} bytes; dropping a slow client", id_,
+                   state_->config.max_send_queue_bytes);
+      broken_ = true;
+      queue_.clear();
+      queued_bytes_ = 0;
+      beast::error_code ec;
+      beast::get_lowest_layer(ws_).socket().close(ec);
+      return;
+    }
+    queued_bytes_ += frame->size();
+    queue_.push_back(std::move(frame));
+    start_writer();
+  }
+
+  // On the strand.
+  void begin_close(int code, std::string reason) {
+    if (closing_ || broken_) return;
+    closing_ = websocket::close_reason(static_cast<std::uint16_t>(code), reason);
+    start_writer();
+  }
+
+  void start_writer() {
+    if (writing_) return;
+    writing_ = true;
+    asio::co_spawn(ws_.get_executor(), write_loop(this->shared_from_this()), asio::detached);
+  }
+
+  // The one writer: drains the queue, then performs a requested close.
+  awaitable<void> write_loop(std::shared_ptr<WebSocketSession> self) {
+    while (!queue_.empty() && !broken_) {
+      auto frame = queue_.front();
+      ws_.text(true);
+      auto [ec, n] = co_await ws_.async_write(asio::buffer(*frame), use_tuple);
+      if (!queue_.empty()) {
+        queued_bytes_ -= queue_.front()->size();
+        queue_.pop_front();
+      }
+      if (ec) broken_ = true;
+    }
+    if (closing_ && !broken_ && !close_sent_) {
+      close_sent_ = true;
+      co_await ws_.async_close(*closing_, use_tuple);
+    }
+    writing_ = false;
+    if (broken_) {
+      queue_.clear();
+      queued_bytes_ = 0;
+    }
+    (void)self;
+  }
+
+  std::shared_ptr<SharedState> state_;
+  websocket::stream<Stream> ws_;
+  std::uint64_t id_;
+  TokenBucket bucket_;
+  RequestContext ctx_;
+  beast::flat_buffer buffer_;
+
+  // Writer state, on the strand.
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool broken_ = false;
+  bool close_sent_ = false;
+  std::optional<websocket::close_reason> closing_;
+};
+
+using HttpResponse = http::response<http::string_body>;
+
+inline HttpResponse json_response(const http::request<http::string_body>& req, http::status status, std::string body) {
+  HttpResponse res{status, req.version()};
+  res.set(http::field::server, std::string("parleyd/") + PARLEY_VERSION);
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+inline HttpResponse error_http(const http::request<http::string_body>& req, proto::Error error) {
+  auto status = static_cast<http::status>(proto::http_status(error.code));
+  auto res = json_response(req, status, proto::serialize_http_body(proto::error_response(nullptr, error)));
+  if (error.retry_after_ms > 0) res.set(http::field::retry_after, std::to_string((error.retry_after_ms + 999) / 1000));
+  return res;
+}
+
+inline std::string_view bearer_token(const http::request<http::string_body>& req) {
+  auto header = req[http::field::authorization];
+  constexpr std::string_view prefix = "Bearer ";
+  if (header.size() <= prefix.size() || header.substr(0, prefix.size()) != prefix) return {};
+  return std::string_view(header.data() + prefix.size(), header.size() - prefix.size());
+}
+
+// Answers one plain HTTP request: health, readiness and the /api/v1/TYPE requests.
+inline awaitable<HttpResponse> handle_http(SharedState& state, const http::request<http::string_body>& req,
+                                           const std::string& peer) {
+  std::string_view target(req.target().data(), req.target().size());
+  if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+  if (req.method() == http::verb::get && target == "/healthz") {
+    co_return json_response(req, http::status::ok, R"({"status":"ok"})");
+  }
+  if (req.method() == http::verb::get && target == "/readyz") {
+    if (state.stopping) co_return json_response(req, http::status::service_unavailable, R"({"status":"stopping"})");
+    co_return json_response(req, http::status::ok, R"({"status":"ready"})");
+  }
+  constexpr std::string_view api = "/api/v1/";
+  if (target.substr(0, api.size()) != api) {
+    co_return error_http(req, proto::make_error(proto::Errc::not_found, "no such path"));
+  }
+  if (req.method() != http::verb::post) {
+    auto res = error_http(req, proto::make_error(proto::Errc::bad_request, "use POST for " + std::string(target)));
+    res.result(http::status::method_not_allowed);
+    res.set(http::field::allow, "POST");
+    co_return res;
+  }
+  boost::json::object data;
+  if (!req.body().empty()) {
+    auto parsed = proto::parse_object(req.body(), parse_limits(state.config));
+    if (!parsed) co_return error_http(req, parsed.error());
+    data = std::move(*parsed);
+  }
+  proto::Request request{nullptr, std::string(target.substr(api.size())), std::move(data)};
+  std::string token(bearer_token(req));
+  auto response = co_await run_on_workers(state, [&state, &peer, &token, request = std::move(request)]() mutable {
+    RequestContext ctx;
+    ctx.peer_address = peer;
+    if (!token.empty()) {
+      if (auto s = state.dispatcher.authenticate_http(ctx, token); !s) return proto::error_response(nullptr, s.error());
+    }
+    return state.dispatcher.handle(ctx, std::move(request));
+  });
+  if (!response.ok) co_return error_http(req, response.error);
+  co_return json_response(req, http::status::ok, proto::serialize_http_body(response));
+}
+
+// Serves one connection: HTTP requests until it upgrades to a WebSocket or closes.
+template <class Stream>
+awaitable<void> serve_http(std::shared_ptr<SharedState> state, Stream stream,
+                           std::shared_ptr<SharedState::AddressSlot> slot) {
+  const Config& c = state->config;
+  const std::string& peer = slot->address();
+  beast::flat_buffer buffer;
+  TokenBucket bucket(c.max_requests_per_second, c.request_burst);
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(static_cast<std::uint64_t>(c.max_frame_bytes));
+    beast::get_lowest_layer(stream).expires_after(ms(c.idle_timeout_ms));
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) break;
+    if (ec) {
+      // The request is unreadable: answer once, then close, since the stream is out of step.
+      const http::request<http::string_body> blank{http::verb::get, "/", 11};
+      auto error = ec == http::error::body_limit
+                       ? proto::make_error(proto::Errc::too_large, "request body is over the limit of " +
+                                                                       std::to_string(c.max_frame_bytes) + " bytes")
+                       : proto::make_error(proto::Errc::bad_request, "malformed HTTP request: " + ec.message());
+      auto res = error_http(blank, error);
+      res.keep_alive(false);
+      co_await http::async_write(stream, res, use_tuple);
+      break;
+    }
+    auto req = parser.release();
+    if (websocket::is_upgrade(req)) {
+      if (req.target() != "/ws") {
+        auto res = error_http(req, proto::make_error(proto::Errc::not_found, "the WebSocket endpoint is /ws"));
+        res.keep_alive(false);
+        co_await http::async_write(stream, res, use_tuple);
+        break;
+      }
+      auto session = std::make_shared<WebSocketSession<Stream>>(state, std::move(stream), peer);
+      co_await session->run(std::move(req));
+      co_return;
+    }
+    HttpResponse res = bucket.take(now_ms()) ? co_await handle_http(*state, req, peer)
+                                             : error_http(req, rate_limited(bucket));
+    if (state->stopping) res.keep_alive(false);
+    bool keep_alive = res.keep_alive();
+    auto [write_ec, written] = co_await http::async_write(stream, res, use_tuple);
+    if (write_ec || !keep_alive) break;
+  }
+  co_await shutdown_stream(stream);
+}
+
+inline void log_session_end(std::exception_ptr error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    spdlog::error("session failed: {}", e.what());
+  }
+}
+
+}  // namespace parley::server::net

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/net/net.hpp"
+#include "server/config.hpp"
+#include "server/dispatcher.hpp"
+#include "server/sessions/connection.hpp"
+
+namespace parley::server::net {
+
+// What every connection of the network layer shares. Thread-safe.
+class SharedState {
+ public:
+  SharedState(const Config& config, Dispatcher& dispatcher, asio::thread_pool::executor_type workers)
+      : config(config), dispatcher(dispatcher), workers(workers) {}
+
+  const Config& config;
+  Dispatcher& dispatcher;
+  asio::thread_pool::executor_type workers;
+  std::atomic<bool> stopping{false};
+
+  std::uint64_t next_connection_id() { return next_id_.fetch_add(1); }
+
+  // Holds one of an address's connection slots while alive.
+  class AddressSlot {
+   public:
+    AddressSlot(SharedState& state, std::string address) : state_(state), address_(std::move(address)) {}
+    ~AddressSlot() { state_.release_address(address_); }
+    AddressSlot(const AddressSlot&) = delete;
+    AddressSlot& operator=(const AddressSlot&) = delete;
+    const std::string& address() const { return address_; }
+
+   private:
+    SharedState& state_;
+    std::string address_;
+  };
+  // A slot for a new connection from `address`, or null when it has too many.
+  std::shared_ptr<AddressSlot> acquire_address(const std::string& address);
+
+  // WebSocket connections, to be told when the server stops.
+  void track(std::uint64_t id, std::weak_ptr<Connection> connection);
+  void untrack(std::uint64_t id);
+  std::vector<std::shared_ptr<Connection>> live_connections() const;
+  std::size_t live_count() const;
+
+ private:
+  void release_address(const std::string& address);
+
+  std::atomic<std::uint64_t> next_id_{1};
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, int> per_address_;                      // GUARDED_BY(mutex_)
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> live_;     // GUARDED_BY(mutex_)
+};
+
+// Runs `f` on the worker pool and resumes the calling coroutine on its own executor.
+template <class F>
+awaitable<std::invoke_result_t<F>> run_on_workers(SharedState& state, F f) {
+  using R = std::invoke_result_t<F>;
+  co_return co_await asio::co_spawn(
+      state.workers, [f = std::move(f)]() mutable -> awaitable<R> { co_return f(); }, use_awaitable);
+}
+
+// Entry points of the two session translation units: serve one accepted socket.
+void start_plain_session(std::shared_ptr<SharedState> state, tcp::socket socket,
+                         std::shared_ptr<SharedState::AddressSlot> slot);
+void start_tls_session(std::shared_ptr<SharedState> state, ssl::context& tls, tcp::socket socket,
+                       std::shared_ptr<SharedState::AddressSlot> slot);
+
+}  // namespace parley::server::net

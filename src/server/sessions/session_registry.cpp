@@ -1,0 +1,58 @@
+#include "server/sessions/session_registry.hpp"
+
+#include <algorithm>
+
+namespace parley::server {
+
+std::vector<std::shared_ptr<Connection>> SessionRegistry::attach(std::int64_t user_id, const std::string& device,
+                                                                 const std::shared_ptr<Connection>& connection) {
+  std::vector<std::shared_ptr<Connection>> displaced;
+  std::lock_guard lock(mutex_);
+  auto& entries = users_[user_id];
+  std::erase_if(entries, [&](const Entry& e) {
+    if (e.device != device || e.connection_id == connection->id()) return false;
+    if (auto live = e.connection.lock()) displaced.push_back(std::move(live));
+    return true;
+  });
+  entries.push_back(Entry{device, connection->id(), connection});
+  return displaced;
+}
+
+void SessionRegistry::detach(std::int64_t user_id, std::uint64_t connection_id) {
+  std::lock_guard lock(mutex_);
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return;
+  std::erase_if(it->second, [&](const Entry& e) { return e.connection_id == connection_id; });
+  if (it->second.empty()) users_.erase(it);
+}
+
+template <class Keep>
+std::vector<std::shared_ptr<Connection>> SessionRegistry::select(std::int64_t user_id, Keep keep) const {
+  std::vector<std::shared_ptr<Connection>> out;
+  std::lock_guard lock(mutex_);
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return out;
+  for (const auto& e : it->second) {
+    if (!keep(e)) continue;
+    if (auto live = e.connection.lock()) out.push_back(std::move(live));
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<Connection>> SessionRegistry::connections_of(std::int64_t user_id,
+                                                                         std::uint64_t except_id) const {
+  return select(user_id, [&](const Entry& e) { return e.connection_id != except_id; });
+}
+
+std::vector<std::shared_ptr<Connection>> SessionRegistry::device_connections(std::int64_t user_id,
+                                                                             const std::string& device,
+                                                                             std::uint64_t except_id) const {
+  return select(user_id, [&](const Entry& e) { return e.connection_id != except_id && e.device == device; });
+}
+
+std::size_t SessionRegistry::online_users() const {
+  std::lock_guard lock(mutex_);
+  return users_.size();
+}
+
+}  // namespace parley::server

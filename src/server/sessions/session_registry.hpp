@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/sessions/connection.hpp"
+
+namespace parley::server {
+
+// Which connections are logged in as which user and device, on this node. Thread-safe.
+// Holds connections weakly: a connection that ends removes itself with detach().
+class SessionRegistry {
+ public:
+  // Records `connection` as user/device and returns the other connections of the same
+  // user and device, which the caller signs out ("logged in elsewhere").
+  std::vector<std::shared_ptr<Connection>> attach(std::int64_t user_id, const std::string& device,
+                                                  const std::shared_ptr<Connection>& connection);
+  void detach(std::int64_t user_id, std::uint64_t connection_id);
+
+  // Every live connection of the user, except `except_id` (0: none).
+  std::vector<std::shared_ptr<Connection>> connections_of(std::int64_t user_id, std::uint64_t except_id = 0) const;
+  // The live connections of the user on `device`, except `except_id`.
+  std::vector<std::shared_ptr<Connection>> device_connections(std::int64_t user_id, const std::string& device,
+                                                              std::uint64_t except_id) const;
+  std::size_t online_users() const;
+
+ private:
+  struct Entry {
+    std::string device;
+    std::uint64_t connection_id = 0;
+    std::weak_ptr<Connection> connection;
+  };
+
+  template <class Keep>
+  std::vector<std::shared_ptr<Connection>> select(std::int64_t user_id, Keep keep) const;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::int64_t, std::vector<Entry>> users_;  // GUARDED_BY(mutex_)
+};
+
+}  // namespace parley::server

@@ -1,0 +1,346 @@
+#include <cctype>
+#include <mutex>
+#include <stdexcept>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include "server/store/store.hpp"
+
+namespace parley::store {
+
+void throw_exception_from_error(const Error& e, const boost::source_location&) {
+  throw std::runtime_error("store: " + e.message);
+}
+
+namespace {
+
+// Numbered migrations, applied in order at open; a database records the last one applied
+// in schema_version. Never edit a released migration: add the next one.
+constexpr const char* kMigrations[] = {
+    // 1: accounts and session tokens.
+    R"sql(
+    CREATE TABLE users (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      username TEXT NOT NULL UNIQUE,
+      password_hash TEXT NOT NULL,
+      nickname TEXT NOT NULL,
+      signature TEXT NOT NULL DEFAULT '',
+      gender TEXT NOT NULL DEFAULT 'unspecified',
+      avatar TEXT NOT NULL DEFAULT '',
+      email TEXT NOT NULL DEFAULT '',
+      birthday TEXT NOT NULL DEFAULT '',
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    );
+    -- User numbers start at 10001, as QQ numbers do; AUTOINCREMENT never reuses one.
+    INSERT INTO sqlite_sequence(name, seq) VALUES ('users', 10000);
+    CREATE TABLE tokens (
+      hash BLOB PRIMARY KEY,
+      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      device TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX tokens_by_user_device ON tokens(user_id, device);
+    CREATE INDEX tokens_by_expiry ON tokens(expires_at);
+    )sql",
+};
+
+constexpr const char* kUserColumns =
+    "id, username, password_hash, nickname, signature, gender, avatar, email, birthday, created_at, updated_at";
+
+Error failed(const std::exception& e) { return Error{Errc::failed, e.what()}; }
+
+User read_user(SQLite::Statement& q) {
+  User u;
+  u.id = q.getColumn(0).getInt64();
+  u.username = q.getColumn(1).getString();
+  u.password_hash = q.getColumn(2).getString();
+  u.nickname = q.getColumn(3).getString();
+  u.signature = q.getColumn(4).getString();
+  u.gender = q.getColumn(5).getString();
+  u.avatar = q.getColumn(6).getString();
+  u.email = q.getColumn(7).getString();
+  u.birthday = q.getColumn(8).getString();
+  u.created_at = q.getColumn(9).getInt64();
+  u.updated_at = q.getColumn(10).getInt64();
+  return u;
+}
+
+void bind_blob(SQLite::Statement& q, int index, std::string_view bytes) {
+  q.bind(index, bytes.data(), static_cast<int>(bytes.size()));
+}
+
+// The smallest string greater than every string that starts with `prefix`.
+std::string prefix_upper_bound(std::string_view prefix) {
+  std::string upper(prefix);
+  upper.push_back('\xff');
+  return upper;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const SqliteOptions& options)
+      : db_(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+    db_.exec("PRAGMA journal_mode=WAL");
+    db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    db_.exec("PRAGMA foreign_keys=ON");
+    db_.setBusyTimeout(5000);
+    migrate();
+  }
+
+  Result<std::int64_t> create_user(const NewUser& user) override {
+    std::lock_guard lock(mutex_);
+    try {
+      SQLite::Statement q(db_,
+                          "INSERT INTO users(username, password_hash, nickname, created_at, updated_at) "
+                          "VALUES (?, ?, ?, ?, ?)");
+      q.bind(1, user.username);
+      q.bind(2, user.password_hash);
+      q.bind(3, user.nickname);
+      q.bind(4, user.created_at);
+      q.bind(5, user.created_at);
+      q.exec();
+      return db_.getLastInsertRowid();
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) return Error{Errc::conflict, "username is taken"};
+      return failed(e);
+    }
+  }
+
+  Result<User> user_by_id(std::int64_t id) override {
+    return one_user(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?",
+                    [&](SQLite::Statement& q) { q.bind(1, id); });
+  }
+
+  Result<User> user_by_name(std::string_view username) override {
+    return one_user(std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?",
+                    [&](SQLite::Statement& q) { q.bind(1, std::string(username)); });
+  }
+
+  Result<void> update_profile(std::int64_t id, const ProfileChanges& c, std::int64_t now) override {
+    std::lock_guard lock(mutex_);
+    try {
+      // COALESCE keeps a column when its parameter is NULL (not being changed).
+      SQLite::Statement q(db_,
+                          "UPDATE users SET nickname = COALESCE(?, nickname), signature = COALESCE(?, signature), "
+                          "gender = COALESCE(?, gender), birthday = COALESCE(?, birthday), "
+                          "email = COALESCE(?, email), avatar = COALESCE(?, avatar), updated_at = ? WHERE id = ?");
+      int i = 1;
+      for (const auto* field : {&c.nickname, &c.signature, &c.gender, &c.birthday, &c.email, &c.avatar}) {
+        if (*field) {
+          q.bind(i, **field);
+        } else {
+          q.bind(i);
+        }
+        ++i;
+      }
+      q.bind(7, now);
+      q.bind(8, id);
+      if (q.exec() == 0) return Error{Errc::not_found, "no such user"};
+      return {};
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  Result<std::vector<User>> search_users(std::string_view query, int limit) override {
+    std::lock_guard lock(mutex_);
+    try {
+      // The username prefix uses the unique index; the nickname scan is bounded by the
+      // user count, which is fine for one machine's users (a full-text index comes with M2).
+      SQLite::Statement q(db_, std::string("SELECT ") + kUserColumns +
+                                   " FROM users WHERE (username >= ? AND username < ?) "
+                                   "OR instr(lower(nickname), lower(?)) > 0 ORDER BY username LIMIT ?");
+      std::string folded(query);
+      for (char& ch : folded) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      q.bind(1, folded);
+      q.bind(2, prefix_upper_bound(folded));
+      q.bind(3, std::string(query));
+      q.bind(4, limit);
+      std::vector<User> users;
+      while (q.executeStep()) users.push_back(read_user(q));
+      return users;
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  Result<std::int64_t> count_users() override {
+    std::lock_guard lock(mutex_);
+    try {
+      return db_.execAndGet("SELECT count(*) FROM users").getInt64();
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  Result<void> issue_token(const Token& token) override {
+    std::lock_guard lock(mutex_);
+    try {
+      SQLite::Transaction tx(db_);
+      SQLite::Statement del(db_, "DELETE FROM tokens WHERE user_id = ? AND device = ?");
+      del.bind(1, token.user_id);
+      del.bind(2, token.device);
+      del.exec();
+      insert_token(token);
+      tx.commit();
+      return {};
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  Result<Token> token(std::string_view hash) override {
+    std::lock_guard lock(mutex_);
+    try {
+      SQLite::Statement q(db_, "SELECT hash, user_id, device, created_at, expires_at FROM tokens WHERE hash = ?");
+      bind_blob(q, 1, hash);
+      if (!q.executeStep()) return Error{Errc::not_found, "no such token"};
+      Token t;
+      const auto& column = q.getColumn(0);
+      t.hash.assign(static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(column.getBytes()));
+      t.user_id = q.getColumn(1).getInt64();
+      t.device = q.getColumn(2).getString();
+      t.created_at = q.getColumn(3).getInt64();
+      t.expires_at = q.getColumn(4).getInt64();
+      return t;
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  Result<void> revoke_token(std::string_view hash) override {
+    std::lock_guard lock(mutex_);
+    try {
+      SQLite::Statement q(db_, "DELETE FROM tokens WHERE hash = ?");
+      bind_blob(q, 1, hash);
+      q.exec();
+      return {};
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  Result<void> revoke_user_tokens(std::int64_t user_id) override {
+    std::lock_guard lock(mutex_);
+    try {
+      delete_user_tokens(user_id);
+      return {};
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  Result<void> change_password(std::int64_t user_id, std::string_view password_hash, const Token& token,
+                               std::int64_t now) override {
+    std::lock_guard lock(mutex_);
+    try {
+      SQLite::Transaction tx(db_);
+      SQLite::Statement q(db_, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
+      q.bind(1, std::string(password_hash));
+      q.bind(2, now);
+      q.bind(3, user_id);
+      if (q.exec() == 0) return Error{Errc::not_found, "no such user"};
+      delete_user_tokens(user_id);
+      insert_token(token);
+      tx.commit();
+      return {};
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  Result<std::int64_t> delete_expired_tokens(std::int64_t now) override {
+    std::lock_guard lock(mutex_);
+    try {
+      SQLite::Statement q(db_, "DELETE FROM tokens WHERE expires_at <= ?");
+      q.bind(1, now);
+      return q.exec();
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  Result<void> checkpoint() override {
+    std::lock_guard lock(mutex_);
+    try {
+      db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      return {};
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+ private:
+  void migrate() {
+    db_.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    std::int64_t version = 0;
+    {
+      SQLite::Statement q(db_, "SELECT version FROM schema_version");
+      if (q.executeStep()) {
+        version = q.getColumn(0).getInt64();
+      } else {
+        db_.exec("INSERT INTO schema_version(version) VALUES (0)");
+      }
+    }
+    constexpr auto count = static_cast<std::int64_t>(std::size(kMigrations));
+    if (version > count) {
+      throw std::runtime_error("database schema version " + std::to_string(version) +
+                               " is newer than this parleyd knows (" + std::to_string(count) + ")");
+    }
+    for (auto next = version; next < count; ++next) {
+      SQLite::Transaction tx(db_);
+      db_.exec(kMigrations[next]);
+      SQLite::Statement q(db_, "UPDATE schema_version SET version = ?");
+      q.bind(1, next + 1);
+      q.exec();
+      tx.commit();
+    }
+  }
+
+  void insert_token(const Token& token) {
+    SQLite::Statement q(db_, "INSERT INTO tokens(hash, user_id, device, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+    bind_blob(q, 1, token.hash);
+    q.bind(2, token.user_id);
+    q.bind(3, token.device);
+    q.bind(4, token.created_at);
+    q.bind(5, token.expires_at);
+    q.exec();
+  }
+
+  void delete_user_tokens(std::int64_t user_id) {
+    SQLite::Statement q(db_, "DELETE FROM tokens WHERE user_id = ?");
+    q.bind(1, user_id);
+    q.exec();
+  }
+
+  template <class Bind>
+  Result<User> one_user(const std::string& sql, Bind bind) {
+    std::lock_guard lock(mutex_);
+    try {
+      SQLite::Statement q(db_, sql);
+      bind(q);
+      if (!q.executeStep()) return Error{Errc::not_found, "no such user"};
+      return read_user(q);
+    } catch (const std::exception& e) {
+      return failed(e);
+    }
+  }
+
+  std::mutex mutex_;
+  SQLite::Database db_;  // GUARDED_BY(mutex_)
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options) {
+  try {
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(options));
+  } catch (const std::exception& e) {
+    return Error{Errc::failed, "cannot open " + options.path + ": " + e.what()};
+  }
+}
+
+}  // namespace parley::store
