@@ -29,7 +29,10 @@ fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo -n); else
+  if command -v sudo >/dev/null 2>&1; then
+    # Ask for a password only when someone is there to type it.
+    if [ -t 0 ]; then sudo_cmd=(sudo); else sudo_cmd=(sudo -n); fi
+  else
     echo "deps: missing ${missing[*]} and not root (no sudo): install them as root" >&2
     exit 1
   fi

@@ -33,7 +33,16 @@ inline proto::Error rate_limited(const TokenBucket& bucket) {
   return error;
 }
 
-// Closing a stream politely differs between plain TCP and TLS.
+// Opening and closing a stream differ between plain TCP and TLS.
+inline awaitable<bool> handshake(beast::tcp_stream&, const Config&) { co_return true; }
+
+inline awaitable<bool> handshake(beast::ssl_stream<beast::tcp_stream>& stream, const Config& c) {
+  beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(c.handshake_timeout_ms));
+  auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+  if (ec) spdlog::debug("TLS handshake failed: {}", ec.message());
+  co_return !ec;
+}
+
 inline awaitable<void> shutdown_stream(beast::tcp_stream& stream) {
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -72,7 +81,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     });
   }
 
-  awaitable<void> run(http::request<http::string_body> upgrade) {
+  awaitable<void> run(const http::request<http::string_body>& upgrade) {
     const Config& c = state_->config;
     beast::get_lowest_layer(ws_).expires_never();  // the WebSocket keeps its own timeouts
     websocket::stream_base::timeout timeouts{ms(c.handshake_timeout_ms), ms(c.idle_timeout_ms), true};
@@ -144,20 +153,20 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
                                                                "binary frames are not accepted; send JSON text")));
         continue;
       }
-      co_await handle_text(beast::buffers_to_string(buffer_.data()));
+      const std::string text = beast::buffers_to_string(buffer_.data());
+      co_await handle_text(text);
     }
   }
 
-  awaitable<void> handle_text(std::string text) {
+  awaitable<void> handle_text(const std::string& text) {
     auto parsed = proto::parse_request(text, parse_limits(state_->config));
     if (!parsed.request) {
       reply(proto::error_response(std::move(parsed.id), parsed.request.error()));
       co_return;
     }
-    auto response = co_await run_on_workers(
-        *state_, [this, request = std::move(*parsed.request)]() mutable {
-          return state_->dispatcher.handle(ctx_, std::move(request));
-        });
+    proto::Request& request = *parsed.request;
+    auto work = [this, &request] { return state_->dispatcher.handle(ctx_, std::move(request)); };
+    auto response = co_await run_on_workers(*state_, work);
     reply(response);
     if (ctx_.close_after) {
       auto after = std::move(*ctx_.close_after);
@@ -194,7 +203,9 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   // On the strand.
   void begin_close(int code, std::string reason) {
     if (closing_ || broken_) return;
-    closing_ = websocket::close_reason(static_cast<std::uint16_t>(code), reason);
+    websocket::close_reason close_reason(static_cast<std::uint16_t>(code));
+    close_reason.reason = reason.substr(0, close_reason.reason.max_size());
+    closing_ = close_reason;
     start_writer();
   }
 
@@ -301,14 +312,15 @@ inline awaitable<HttpResponse> handle_http(SharedState& state, const http::reque
   }
   proto::Request request{nullptr, std::string(target.substr(api.size())), std::move(data)};
   std::string token(bearer_token(req));
-  auto response = co_await run_on_workers(state, [&state, &peer, &token, request = std::move(request)]() mutable {
+  auto work = [&state, &peer, &token, &request] {
     RequestContext ctx;
     ctx.peer_address = peer;
     if (!token.empty()) {
       if (auto s = state.dispatcher.authenticate_http(ctx, token); !s) return proto::error_response(nullptr, s.error());
     }
     return state.dispatcher.handle(ctx, std::move(request));
-  });
+  };
+  auto response = co_await run_on_workers(state, work);
   if (!response.ok) co_return error_http(req, response.error);
   co_return json_response(req, http::status::ok, proto::serialize_http_body(response));
 }
@@ -319,6 +331,7 @@ awaitable<void> serve_http(std::shared_ptr<SharedState> state, Stream stream,
                            std::shared_ptr<SharedState::AddressSlot> slot) {
   const Config& c = state->config;
   const std::string& peer = slot->address();
+  if (!co_await handshake(stream, c)) co_return;
   beast::flat_buffer buffer;
   TokenBucket bucket(c.max_requests_per_second, c.request_burst);
   for (;;) {
@@ -349,11 +362,16 @@ awaitable<void> serve_http(std::shared_ptr<SharedState> state, Stream stream,
         break;
       }
       auto session = std::make_shared<WebSocketSession<Stream>>(state, std::move(stream), peer);
-      co_await session->run(std::move(req));
+      co_await session->run(req);
       co_return;
     }
-    HttpResponse res = bucket.take(now_ms()) ? co_await handle_http(*state, req, peer)
-                                             : error_http(req, rate_limited(bucket));
+    // No co_await inside a conditional expression: g++ 12 miscompiles temporaries there.
+    HttpResponse res;
+    if (bucket.take(now_ms())) {
+      res = co_await handle_http(*state, req, peer);
+    } else {
+      res = error_http(req, rate_limited(bucket));
+    }
     if (state->stopping) res.keep_alive(false);
     bool keep_alive = res.keep_alive();
     auto [write_ec, written] = co_await http::async_write(stream, res, use_tuple);

@@ -60,11 +60,14 @@ class SharedState {
 };
 
 // Runs `f` on the worker pool and resumes the calling coroutine on its own executor.
+// `f` is taken by reference and must be a named local of the caller: g++ 12 copies
+// temporaries in a co_await expression bytewise, which breaks any with std::string
+// members (seen under ASan), so keep every non-trivial temporary out of co_await.
 template <class F>
-awaitable<std::invoke_result_t<F>> run_on_workers(SharedState& state, F f) {
-  using R = std::invoke_result_t<F>;
+awaitable<std::invoke_result_t<F&>> run_on_workers(SharedState& state, F& f) {
+  using R = std::invoke_result_t<F&>;
   co_return co_await asio::co_spawn(
-      state.workers, [f = std::move(f)]() mutable -> awaitable<R> { co_return f(); }, use_awaitable);
+      state.workers, [&f]() -> awaitable<R> { co_return f(); }, use_awaitable);
 }
 
 // Entry points of the two session translation units: serve one accepted socket.

@@ -1,0 +1,201 @@
+// Bad input of every kind over a raw WebSocket: each gets a clear error, and neither the
+// connection (where the protocol allows) nor the server goes down.
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include "tests/server_process.hpp"
+
+namespace parley::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+std::unique_ptr<client::RawSocket> raw(const ServerProcess& server) {
+  auto s = client::RawSocket::connect(server.options());
+  if (!s) throw std::runtime_error("raw connect: " + s.error().message);
+  return std::move(*s);
+}
+
+json::object next_object(client::RawSocket& s) {
+  auto frame = s.read(30s);
+  if (!frame) throw std::runtime_error("no frame in time");
+  if (auto* closed = std::get_if<client::CloseInfo>(&*frame)) {
+    throw std::runtime_error("closed: " + std::to_string(closed->code) + " " + closed->reason);
+  }
+  return json::parse(std::get<std::string>(*frame)).as_object();
+}
+
+json::object exchange(client::RawSocket& s, std::string_view text) {
+  EXPECT_TRUE(s.send_text(text));
+  return next_object(s);
+}
+
+std::string code_of(const json::object& response) {
+  if (response.at("ok").as_bool()) return "ok";
+  return std::string(response.at("error").at("code").as_string());
+}
+
+client::CloseInfo wait_close(client::RawSocket& s) {
+  for (int i = 0; i < 100; ++i) {
+    auto frame = s.read(30s);
+    if (!frame) break;
+    if (auto* closed = std::get_if<client::CloseInfo>(&*frame)) return *closed;
+  }
+  return {-1, "not closed"};
+}
+
+void hello(client::RawSocket& s) {
+  auto r = exchange(s, R"({"id":"h","type":"hello","data":{"versions":[1]}})");
+  ASSERT_EQ(code_of(r), "ok") << json::serialize(r);
+}
+
+// Another client keeps being served while the bad input goes on.
+void expect_server_serves_others(const ServerProcess& server) {
+  auto c = connect(server);
+  EXPECT_TRUE(c->request(proto::type::kPing, {}));
+}
+
+TEST(BadInput, EveryMalformedRequestGetsAnErrorAndTheConnectionStays) {
+  ServerProcess server;
+  auto bystander = connect(server);
+  auto s = raw(server);
+  hello(*s);
+  struct Case {
+    std::string text;
+    const char* code;
+    const char* field;  // "" for none
+  };
+  const std::vector<Case> cases = {
+      {"{", "bad_request", ""},
+      {"not json at all", "bad_request", ""},
+      {"[1,2,3]", "bad_request", ""},
+      {"42", "bad_request", ""},
+      {R"({"type":"ping"})", "bad_request", "id"},
+      {R"({"id":true,"type":"ping"})", "bad_request", "id"},
+      {R"({"id":"x","type":5})", "bad_request", "type"},
+      {R"({"id":"x","type":"ping","data":"str"})", "bad_request", "data"},
+      {R"({"id":"x","type":"no_such_thing"})", "unknown_type", "type"},
+      {R"({"id":"x","type":"hello","data":{"versions":[1]}})", "bad_request", ""},
+      {R"({"id":"x","type":"register","data":{"username":["a"],"password":"x"}})", "bad_request", "username"},
+      {R"({"id":"x","type":"register","data":{"username":"abc"}})", "bad_request", "password"},
+      {R"({"id":"x","type":"login","data":{"username":"a","password":1}})", "bad_request", "password"},
+      {R"({"id":"x","type":"login","data":{"username":"a","password":"b","device":"has space"}})", "bad_request", "device"},
+      {R"({"id":"x","type":"user_search","data":{"query":"a"}})", "unauthorized", ""},
+      {R"({"id":"x","type":"profile_update","data":{"nickname":"x"}})", "unauthorized", ""},
+      {R"({"id":"x","type":"register","data":{"username":")" + std::string(5000, 'a') + R"(","password":"x"}})",
+       "too_large", "username"},
+      {R"({"id":"x","type":"ping","data":)" + std::string(40, '[') + std::string(40, ']') + "}", "bad_request", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text.substr(0, 120));
+    auto r = exchange(*s, c.text);
+    EXPECT_EQ(code_of(r), c.code) << json::serialize(r);
+    if (r.contains("error")) {
+      const auto& error = r.at("error").as_object();
+      EXPECT_FALSE(error.at("message").as_string().empty());
+      if (*c.field) EXPECT_EQ(error.at("field"), c.field);
+    }
+  }
+  // The id is echoed when it could be read.
+  auto r = exchange(*s, R"({"id":"keep-me","type":"nope"})");
+  EXPECT_EQ(r.at("id"), "keep-me");
+  EXPECT_TRUE(exchange(*s, R"({"id":1,"type":"ping"})").at("ok").as_bool());
+  EXPECT_TRUE(bystander->request(proto::type::kPing, {}));
+}
+
+TEST(BadInput, RequestsBeforeHelloAndUnsupportedVersions) {
+  ServerProcess server;
+  auto s = raw(server);
+  auto early = exchange(*s, R"({"id":"1","type":"login","data":{"username":"a","password":"b"}})");
+  EXPECT_EQ(code_of(early), "bad_request");
+  EXPECT_NE(json::serialize(early).find("hello"), std::string::npos);
+  EXPECT_EQ(code_of(exchange(*s, R"({"id":"2","type":"hello","data":{"versions":[7,8]}})")), "unsupported_version");
+  EXPECT_EQ(code_of(exchange(*s, R"({"id":"3","type":"hello","data":{"versions":"1"}})")), "bad_request");
+  EXPECT_EQ(code_of(exchange(*s, R"({"id":"4","type":"hello","data":{"versions":[2,1]}})")), "ok");
+}
+
+TEST(BadInput, OversizeFramesGetTooLargeAndHugeOnesCloseTheConnection) {
+  ServerProcess server({"--max-frame-bytes", "4096", "--hard-max-frame-bytes", "65536"});
+  auto s = raw(server);
+  hello(*s);
+  std::string big = R"({"id":"big","type":"ping","data":{"pad":")" + std::string(10000, 'x') + "\"}}";
+  auto r = exchange(*s, big);
+  EXPECT_EQ(code_of(r), "too_large");
+  EXPECT_TRUE(r.at("id").is_null());
+  EXPECT_EQ(code_of(exchange(*s, R"({"id":1,"type":"ping"})")), "ok");  // still up
+  ASSERT_TRUE(s->send_text(std::string(100'000, ' ')));
+  EXPECT_EQ(wait_close(*s).code, 1009);
+  expect_server_serves_others(server);
+}
+
+TEST(BadInput, BinaryFramesAreRefused) {
+  ServerProcess server;
+  auto s = raw(server);
+  hello(*s);
+  ASSERT_TRUE(s->send_binary(R"({"id":1,"type":"ping"})"));
+  EXPECT_EQ(code_of(next_object(*s)), "bad_request");
+  EXPECT_EQ(code_of(exchange(*s, R"({"id":2,"type":"ping"})")), "ok");
+}
+
+TEST(BadInput, InvalidUtf8InATextFrameFailsTheConnectionAsRfc6455Says) {
+  ServerProcess server;
+  auto s = raw(server);
+  hello(*s);
+  ASSERT_TRUE(s->send_text("{\"id\":\"1\",\"type\":\"p\xc3\x28\"}"));
+  EXPECT_EQ(wait_close(*s).code, 1007);
+  expect_server_serves_others(server);
+}
+
+TEST(BadInput, InvalidUtf8InsideJsonOverBinaryOrHttpIsABadRequest) {
+  ServerProcess server;
+  auto s = raw(server);
+  hello(*s);
+  auto http = client::http_request(server.options(), "POST", "/api/v1/register",
+                                   "{\"username\":\"a\xff\xfe\",\"password\":\"x\"}");
+  ASSERT_TRUE(http);
+  EXPECT_EQ(http->status, 400);
+  EXPECT_NE(http->body.find("bad_request"), std::string::npos);
+}
+
+TEST(BadInput, RequestFloodsAreRateLimitedThenCut) {
+  ServerProcess server({"--max-requests-per-second", "5", "--request-burst", "5", "--max-rate-refusals", "30"});
+  auto s = raw(server);
+  hello(*s);
+  int limited = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto r = exchange(*s, R"({"id":1,"type":"ping"})");
+    if (code_of(r) == "rate_limited") {
+      ++limited;
+      EXPECT_TRUE(r.at("error").at("retry").as_bool());
+      EXPECT_GT(r.at("error").at("retry_after_ms").as_int64(), 0);
+    }
+  }
+  EXPECT_GE(limited, 10);
+  // Ignoring the refusals gets the connection closed.
+  for (int i = 0; i < 40; ++i) s->send_text(R"({"id":1,"type":"ping"})");
+  EXPECT_EQ(wait_close(*s).code, 1008);
+  expect_server_serves_others(server);
+}
+
+TEST(BadInput, TooManyConnectionsFromOneAddressAreRefused) {
+  ServerProcess server({"--max-connections-per-ip", "3"});
+  std::vector<std::unique_ptr<client::RawSocket>> held;
+  for (int i = 0; i < 3; ++i) held.push_back(raw(server));
+  auto refused = client::RawSocket::connect(server.options());
+  EXPECT_FALSE(refused);
+  auto http = client::http_request(server.options(), "GET", "/healthz");
+  if (http) EXPECT_EQ(http->status, 503);  // or the connection was cut first
+  held.pop_back();
+  // A slot frees when a connection ends.
+  bool served = false;
+  for (int i = 0; i < 50 && !served; ++i) {
+    auto h = client::http_request(server.options(), "GET", "/healthz");
+    served = h && h->status == 200;
+    if (!served) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(served);
+}
+
+}  // namespace
+}  // namespace parley::test

@@ -1,0 +1,129 @@
+// Feeds every example in docs/protocol.md through the real codec and the typed decoder
+// of its message type, so the contract cannot drift from the code.
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "proto/codec.hpp"
+#include "proto/messages.hpp"
+
+namespace parley::proto {
+namespace {
+
+struct Example {
+  std::string kind;  // request, response or event
+  std::string text;
+  int line = 0;
+};
+
+std::vector<Example> examples() {
+  std::ifstream file(PARLEY_SOURCE_DIR "/docs/protocol.md");
+  std::vector<Example> out;
+  std::string line;
+  int number = 0;
+  Example* current = nullptr;
+  while (std::getline(file, line)) {
+    ++number;
+    if (current == nullptr && line.rfind("```json ", 0) == 0) {
+      out.push_back({line.substr(8), "", number});
+      current = &out.back();
+    } else if (current != nullptr && line == "```") {
+      current = nullptr;
+    } else if (current != nullptr) {
+      current->text += line + "\n";
+    }
+  }
+  return out;
+}
+
+// Decodes `data` as the typed message of `type`; false when the type is unknown.
+template <class Request, class Result>
+Status check_pair(bool is_request, const boost::json::object& data) {
+  if (is_request) {
+    auto r = decode<Request>(data);
+    if (!r) return r.error();
+    return {};
+  }
+  auto r = decode<Result>(data);
+  if (!r) return r.error();
+  return {};
+}
+
+Status decode_typed(const std::string& type, bool is_request, const boost::json::object& data) {
+  if (type == type::kHello) return check_pair<HelloRequest, HelloResult>(is_request, data);
+  if (type == type::kPing) return check_pair<PingRequest, PingResult>(is_request, data);
+  if (type == type::kRegister) return check_pair<RegisterRequest, RegisterResult>(is_request, data);
+  if (type == type::kLogin) return check_pair<LoginRequest, LoginResult>(is_request, data);
+  if (type == type::kAuth) return check_pair<AuthRequest, AuthResult>(is_request, data);
+  if (type == type::kLogout) return check_pair<LogoutRequest, EmptyResult>(is_request, data);
+  if (type == type::kChangePassword) return check_pair<ChangePasswordRequest, ChangePasswordResult>(is_request, data);
+  if (type == type::kProfileGet) return check_pair<ProfileGetRequest, Profile>(is_request, data);
+  if (type == type::kProfileUpdate) return check_pair<ProfileUpdateRequest, Profile>(is_request, data);
+  if (type == type::kUserSearch) return check_pair<UserSearchRequest, UserSearchResult>(is_request, data);
+  return make_error(Errc::unknown_type, "no typed decoder for " + type);
+}
+
+TEST(ProtocolDoc, HasExamplesOfEveryKind) {
+  auto all = examples();
+  ASSERT_GT(all.size(), 20u);
+  for (const char* kind : {"request", "response", "event"}) {
+    EXPECT_TRUE(std::any_of(all.begin(), all.end(), [&](const Example& e) { return e.kind == kind; })) << kind;
+  }
+}
+
+TEST(ProtocolDoc, EveryExampleParses) {
+  const ParseLimits limits;
+  // The request types seen so far, so each response is decoded as its request's result.
+  std::map<std::string, std::string> type_of_id;
+  std::string last_type;
+  for (const auto& e : examples()) {
+    SCOPED_TRACE("docs/protocol.md line " + std::to_string(e.line) + ": " + e.text);
+    if (e.kind == "request") {
+      auto parsed = parse_request(e.text, limits);
+      ASSERT_TRUE(parsed.request) << parsed.request.error().message;
+      auto s = decode_typed(parsed.request->type, true, parsed.request->data);
+      EXPECT_TRUE(s) << (s ? "" : s.error().message);
+      last_type = parsed.request->type;
+      // A serialised request parses back to the same thing.
+      auto again = parse_request(serialize(*parsed.request), limits);
+      ASSERT_TRUE(again.request);
+      EXPECT_EQ(again.request->data, parsed.request->data);
+    } else if (e.kind == "response") {
+      auto parsed = parse_response(e.text, limits);
+      ASSERT_TRUE(parsed) << parsed.error().message;
+      if (parsed->ok) {
+        ASSERT_FALSE(last_type.empty()) << "a result example must follow its request example";
+        auto s = decode_typed(last_type, false, parsed->result);
+        EXPECT_TRUE(s) << (s ? "" : s.error().message);
+      }
+      EXPECT_EQ(boost::json::parse(serialize(*parsed)), boost::json::parse(e.text));
+    } else if (e.kind == "event") {
+      auto parsed = parse_event(e.text, limits);
+      ASSERT_TRUE(parsed) << parsed.error().message;
+      if (parsed->type == event::kKicked) {
+        EXPECT_TRUE(decode<KickedEvent>(parsed->data));
+      } else if (parsed->type == event::kServerShutdown) {
+        EXPECT_TRUE(decode<ServerShutdownEvent>(parsed->data));
+      } else {
+        ADD_FAILURE() << "no typed decoder for event " << parsed->type;
+      }
+    } else {
+      ADD_FAILURE() << "unknown example kind " << e.kind;
+    }
+  }
+}
+
+TEST(ProtocolDoc, EveryErrorCodeIsDocumented) {
+  std::ifstream file(PARLEY_SOURCE_DIR "/docs/protocol.md");
+  std::stringstream text;
+  text << file.rdbuf();
+  for (int i = 0; i <= static_cast<int>(Errc::unavailable); ++i) {
+    std::string code = "| `" + std::string(to_string(static_cast<Errc>(i))) + "` |";
+    EXPECT_NE(text.str().find(code), std::string::npos) << code;
+  }
+}
+
+}  // namespace
+}  // namespace parley::proto

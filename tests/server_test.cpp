@@ -1,0 +1,84 @@
+// parleyd as a process: settings, exposure checks, TLS and graceful shutdown.
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include "tests/server_process.hpp"
+
+namespace parley::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Server, HelpDocumentsEverySetting) {
+  auto r = run_parleyd({"--help"});
+  EXPECT_EQ(r.status, 0);
+  for (const char* flag : {"--listen", "--data-dir", "--config", "--tls-cert", "--tls-self-signed", "--insecure",
+                           "--max-frame-bytes", "--max-connections-per-ip", "--token-ttl-s", "[limits.max_json_depth]",
+                           "PARLEY_LISTEN"}) {
+    EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(Server, BadSettingsFailAtStartNamingTheSetting) {
+  auto r = run_parleyd({"--listen", "127.0.0.1:0", "--max-json-depth", "1"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("limits.max_json_depth"), std::string::npos) << r.output;
+  r = run_parleyd({"--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key",
+                   "--data-dir", "/tmp/parley-bad-tls"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("tls.cert"), std::string::npos) << r.output;
+}
+
+TEST(Server, RefusesPlainTextOnANetworkAddressUnlessInsecure) {
+  auto r = run_parleyd({"--listen", "0.0.0.0:0", "--data-dir", "/tmp/parley-exposed"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("without TLS"), std::string::npos) << r.output;
+  ServerProcess insecure({"--listen", "0.0.0.0:0", "--insecure"});
+  EXPECT_TRUE(connect(insecure)->request(proto::type::kPing, {}));
+}
+
+TEST(Server, ServesTlsWithASelfSignedCertificate) {
+  ServerProcess server({"--tls-self-signed"});
+  EXPECT_EQ(server.url().rfind("https://", 0), 0u);
+  auto c = register_and_login(server, "alice");
+  EXPECT_TRUE(c->request(proto::type::kPing, {}));
+  auto health = client::http_request(server.options(), "GET", "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  struct stat key {};
+  ASSERT_EQ(::stat((server.data_dir() + "/tls/self-signed.key").c_str(), &key), 0);
+  EXPECT_EQ(key.st_mode & 0777, 0600u);
+  // A client that verifies certificates refuses the self-signed one.
+  auto strict = server.options();
+  strict.verify_tls = true;
+  EXPECT_FALSE(client::Client::connect(strict));
+}
+
+TEST(Server, ShutdownTellsClientsAndExitsCleanly) {
+  ServerProcess server;
+  auto c = register_and_login(server, "alice");
+  auto anonymous = connect(server);
+  EXPECT_EQ(server.terminate(), 0);
+  auto event = wait_event(*c, proto::event::kServerShutdown);
+  ASSERT_TRUE(event);
+  EXPECT_GT(event->data.at("reconnect_after_ms").as_int64(), 0);
+  auto closed = c->wait_closed(10s);
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->code, 1012);
+  EXPECT_EQ(anonymous->wait_closed(10s)->code, 1012);
+}
+
+TEST(Server, DemoDataCreatesUsersOnce) {
+  ServerProcess server({"--demo-data"});
+  auto c = connect(server);
+  auto in = c->call<proto::LoginResult>(proto::type::kLogin, proto::LoginRequest{"alice", "parley-demo-1", "d"});
+  ASSERT_TRUE(in) << in.error().message;
+  server.restart();
+  auto again = connect(server)->call<proto::RegisterResult>(proto::type::kRegister,
+                                                           proto::RegisterRequest{"dave", kPassword, {}});
+  EXPECT_EQ(again->user_id, 10004);  // alice, bob and carol exist once
+}
+
+}  // namespace
+}  // namespace parley::test

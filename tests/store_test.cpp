@@ -1,0 +1,133 @@
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "server/store/store.hpp"
+
+namespace parley::store {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("parley-store-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = open();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::unique_ptr<Store> open() {
+    auto s = open_sqlite_store({(dir_ / "parley.db").string(), false});
+    EXPECT_TRUE(s) << s.error().message;
+    return std::move(*s);
+  }
+  Token token(std::string hash, std::int64_t user, std::string device, std::int64_t expires = 100) {
+    return Token{std::move(hash), user, std::move(device), 1, expires};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, UserIdsStartAt10001AndNamesAreUnique) {
+  auto a = store_->create_user({"alice", "h", "Alice", 5});
+  ASSERT_TRUE(a);
+  EXPECT_EQ(*a, 10001);
+  auto b = store_->create_user({"bob", "h", "Bob", 5});
+  EXPECT_EQ(*b, 10002);
+  auto again = store_->create_user({"alice", "h2", "Other", 6});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::conflict);
+  EXPECT_EQ(*store_->count_users(), 2);
+}
+
+TEST_F(StoreTest, ProfileChangesTouchOnlyGivenFields) {
+  auto id = *store_->create_user({"alice", "h", "Alice", 5});
+  ProfileChanges changes;
+  changes.signature = "你好";
+  changes.email = "a@b.c";
+  ASSERT_TRUE(store_->update_profile(id, changes, 9));
+  auto u = store_->user_by_id(id);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->nickname, "Alice");
+  EXPECT_EQ(u->signature, "你好");
+  EXPECT_EQ(u->email, "a@b.c");
+  EXPECT_EQ(u->updated_at, 9);
+  EXPECT_EQ(store_->update_profile(99999, changes, 9).error().code, Errc::not_found);
+  EXPECT_EQ(store_->user_by_name("nobody").error().code, Errc::not_found);
+}
+
+TEST_F(StoreTest, SearchByUsernamePrefixAndNickname) {
+  store_->create_user({"bob", "h", "Bob", 1});
+  store_->create_user({"bobby", "h", "Robert", 1});
+  store_->create_user({"carol", "h", "小鲍勃", 1});
+  store_->create_user({"dave", "h", "Dave", 1});
+  auto found = store_->search_users("bob", 10);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ((*found)[0].username, "bob");
+  auto cjk = store_->search_users("鲍勃", 10);
+  ASSERT_EQ(cjk->size(), 1u);
+  EXPECT_EQ((*cjk)[0].username, "carol");
+  auto percent = store_->search_users("%", 10);
+  EXPECT_TRUE(percent->empty());
+  EXPECT_EQ(store_->search_users("b", 1)->size(), 1u);
+}
+
+TEST_F(StoreTest, IssuingATokenReplacesTheDevicesOlderToken) {
+  auto id = *store_->create_user({"alice", "h", "Alice", 5});
+  ASSERT_TRUE(store_->issue_token(token("t1", id, "phone")));
+  ASSERT_TRUE(store_->issue_token(token("t2", id, "laptop")));
+  ASSERT_TRUE(store_->issue_token(token("t3", id, "phone")));
+  EXPECT_EQ(store_->token("t1").error().code, Errc::not_found);
+  EXPECT_TRUE(store_->token("t2"));
+  EXPECT_EQ(store_->token("t3")->device, "phone");
+  ASSERT_TRUE(store_->revoke_token("t2"));
+  EXPECT_FALSE(store_->token("t2"));
+}
+
+TEST_F(StoreTest, ChangePasswordRevokesEveryTokenAndIssuesOne) {
+  auto id = *store_->create_user({"alice", "old", "Alice", 5});
+  store_->issue_token(token("a", id, "phone"));
+  store_->issue_token(token("b", id, "laptop"));
+  ASSERT_TRUE(store_->change_password(id, "new", token("c", id, "phone"), 7));
+  EXPECT_FALSE(store_->token("a"));
+  EXPECT_FALSE(store_->token("b"));
+  EXPECT_TRUE(store_->token("c"));
+  EXPECT_EQ(store_->user_by_id(id)->password_hash, "new");
+}
+
+TEST_F(StoreTest, ExpiredTokensAreDeleted) {
+  auto id = *store_->create_user({"alice", "h", "Alice", 5});
+  store_->issue_token(token("old", id, "a", 10));
+  store_->issue_token(token("new", id, "b", 1000));
+  EXPECT_EQ(*store_->delete_expired_tokens(500), 1);
+  EXPECT_FALSE(store_->token("old"));
+  EXPECT_TRUE(store_->token("new"));
+}
+
+TEST_F(StoreTest, DataSurvivesReopening) {
+  auto id = *store_->create_user({"alice", "h", "Alice", 5});
+  store_->issue_token(token("t", id, "phone"));
+  ASSERT_TRUE(store_->checkpoint());
+  store_.reset();
+  store_ = open();
+  EXPECT_EQ(store_->user_by_name("alice")->id, id);
+  EXPECT_TRUE(store_->token("t"));
+  // A reopened store keeps counting from where it was.
+  EXPECT_EQ(*store_->create_user({"bob", "h", "Bob", 5}), id + 1);
+}
+
+TEST_F(StoreTest, TokenHashesMayHoldAnyBytes) {
+  auto id = *store_->create_user({"alice", "h", "Alice", 5});
+  std::string hash("\0\xff\x01", 3);
+  ASSERT_TRUE(store_->issue_token(token(hash, id, "phone")));
+  EXPECT_EQ(store_->token(hash)->hash, hash);
+}
+
+}  // namespace
+}  // namespace parley::store
