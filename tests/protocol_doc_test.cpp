@@ -4,6 +4,10 @@
 #include <regex>
 #include <sstream>
 
+#include <algorithm>
+#include <map>
+
+#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
 #include "proto/codec.hpp"

@@ -90,6 +90,7 @@ TEST_F(AccountsTest, LoginChecksThePasswordAndThrottles) {
   EXPECT_EQ(accounts_->login({"alice", "wrong horse 1", "d"}, "a").error().code, Errc::unauthorized);
   EXPECT_EQ(accounts_->login({"nobody", "wrong horse 1", "d"}, "a").error().message,
             accounts_->login({"alice", "wrong horse 1", "d"}, "a").error().message);
+  accounts_->login({"alice", "wrong horse 1", "d"}, "a");  // the third failure for alice
   auto limited = accounts_->login({"alice", "correct horse 1", "d"}, "a");
   ASSERT_FALSE(limited);
   EXPECT_EQ(limited.error().code, Errc::rate_limited);
