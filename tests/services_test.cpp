@@ -112,6 +112,15 @@ TEST_F(AccountsTest, TokensAuthenticateUntilTheyExpire) {
   EXPECT_EQ(accounts_->authenticate(r->first.token).error().code, Errc::unauthorized);
 }
 
+TEST_F(AccountsTest, LoginsSweepExpiredTokensHourly) {
+  accounts_->register_user({"alice", "correct horse 1", std::nullopt});
+  auto old = login("alice", "correct horse 1", "old-device");
+  EXPECT_TRUE(store_->token(old.token_hash));
+  now_ += 2 * 3600 * 1000;  // the token (ttl 1 s) expired long ago, and an hour passed
+  login("alice", "correct horse 1", "new-device");
+  EXPECT_EQ(store_->token(old.token_hash).error().code, store::Errc::not_found);
+}
+
 TEST_F(AccountsTest, ChangePasswordNeedsTheOldOneAndRevokesTokens) {
   accounts_->register_user({"alice", "correct horse 1", std::nullopt});
   auto phone = login("alice", "correct horse 1", "phone");

@@ -78,6 +78,20 @@ TEST_F(StoreTest, SearchByUsernamePrefixAndNickname) {
   EXPECT_EQ(store_->search_users("b", 1)->size(), 1u);
 }
 
+TEST_F(StoreTest, NicknameSearchFollowsNicknameChanges) {
+  auto id = *store_->create_user({"erin", "h", "Old_Name", 1});
+  store_->create_user({"frank", "h", "OldXName", 1});
+  EXPECT_EQ(store_->search_users("d_n", 10)->size(), 1u);  // '_' is literal, not a wildcard
+  ProfileChanges changes;
+  changes.nickname = "新的名字";
+  ASSERT_TRUE(store_->update_profile(id, changes, 2));
+  EXPECT_EQ(store_->search_users("old_name", 10)->size(), 0u);
+  auto found = store_->search_users("的名字", 10);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].username, "erin");
+  EXPECT_EQ(store_->search_users("oldxname", 10)->size(), 1u);  // case-insensitive
+}
+
 TEST_F(StoreTest, IssuingATokenReplacesTheDevicesOlderToken) {
   auto id = *store_->create_user({"alice", "h", "Alice", 5});
   ASSERT_TRUE(store_->issue_token(token("t1", id, "phone")));

@@ -80,6 +80,19 @@ proto::Status AccountsService::check_throttle(const std::string& account, const 
   return error;
 }
 
+void AccountsService::sweep_expired_tokens() {
+  constexpr std::int64_t kHourMs = 3600 * 1000;
+  std::int64_t now = clock_();
+  std::int64_t last = last_sweep_.load();
+  if (now - last < kHourMs || !last_sweep_.compare_exchange_strong(last, now)) return;
+  auto deleted = store_.delete_expired_tokens(now);
+  if (!deleted) {
+    spdlog::warn("sweeping expired tokens failed: {}", deleted.error().message);
+  } else if (*deleted > 0) {
+    spdlog::info("swept {} expired session tokens", *deleted);
+  }
+}
+
 proto::Result<proto::RegisterResult> AccountsService::register_user(const proto::RegisterRequest& r) {
   std::string username = proto::fold_username(r.username);
   if (auto s = proto::check_username(username); !s) return s.error();
@@ -114,6 +127,7 @@ proto::Result<std::pair<proto::LoginResult, Session>> AccountsService::login(con
     return wrong_credentials();
   }
   throttle_.record_success(username);
+  sweep_expired_tokens();
   auto issued = new_token(user->id, r.device);
   if (auto s = store_.issue_token(issued.record); !s) return to_wire(s.error());
   proto::LoginResult result{issued.secret, user->id, user->username, r.device, issued.record.expires_at};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -63,12 +64,15 @@ class AccountsService {
   };
   IssuedToken new_token(std::int64_t user_id, const std::string& device) const;
   proto::Status check_throttle(const std::string& account, const std::string& address) const;
+  // Deletes expired tokens, at most once an hour (from login, so an idle server does nothing).
+  void sweep_expired_tokens();
 
   store::Store& store_;
   const PasswordHasher& hasher_;
   LoginThrottle& throttle_;
   Clock clock_;
   Options options_;
+  std::atomic<std::int64_t> last_sweep_{0};
 };
 
 // Maps a store failure to the wire: not_found and conflict pass through with their

@@ -45,6 +45,23 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX tokens_by_user_device ON tokens(user_id, device);
     CREATE INDEX tokens_by_expiry ON tokens(expires_at);
     )sql",
+    // 2: a trigram index over nicknames, so a search for part of a nickname (any script,
+    // CJK included) does not scan every user. External content: the text lives in users.
+    R"sql(
+    CREATE VIRTUAL TABLE users_nickname USING fts5(
+      nickname, content='users', content_rowid='id', tokenize='trigram');
+    INSERT INTO users_nickname(rowid, nickname) SELECT id, nickname FROM users;
+    CREATE TRIGGER users_nickname_insert AFTER INSERT ON users BEGIN
+      INSERT INTO users_nickname(rowid, nickname) VALUES (new.id, new.nickname);
+    END;
+    CREATE TRIGGER users_nickname_update AFTER UPDATE OF nickname ON users BEGIN
+      INSERT INTO users_nickname(users_nickname, rowid, nickname) VALUES ('delete', old.id, old.nickname);
+      INSERT INTO users_nickname(rowid, nickname) VALUES (new.id, new.nickname);
+    END;
+    CREATE TRIGGER users_nickname_delete AFTER DELETE ON users BEGIN
+      INSERT INTO users_nickname(users_nickname, rowid, nickname) VALUES ('delete', old.id, old.nickname);
+    END;
+    )sql",
 };
 
 constexpr const char* kUserColumns =
@@ -70,6 +87,16 @@ User read_user(SQLite::Statement& q) {
 
 void bind_blob(SQLite::Statement& q, int index, std::string_view bytes) {
   q.bind(index, bytes.data(), static_cast<int>(bytes.size()));
+}
+
+// Makes `text` match literally inside a LIKE pattern whose escape character is a backslash.
+std::string escape_like(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out.push_back('\\');
+    out.push_back(ch);
+  }
+  return out;
 }
 
 // The smallest string greater than every string that starts with `prefix`.
@@ -148,16 +175,17 @@ class SqliteStore final : public Store {
   Result<std::vector<User>> search_users(std::string_view query, int limit) override {
     std::lock_guard lock(mutex_);
     try {
-      // The username prefix uses the unique index; the nickname scan is bounded by the
-      // user count, which is fine for one machine's users (a full-text index comes with M2).
+      // The username prefix uses the unique index, the nickname part the trigram index
+      // (queries under three characters make SQLite scan that index instead).
       SQLite::Statement q(db_, std::string("SELECT ") + kUserColumns +
-                                   " FROM users WHERE (username >= ? AND username < ?) "
-                                   "OR instr(lower(nickname), lower(?)) > 0 ORDER BY username LIMIT ?");
+                                   " FROM users WHERE (username >= ? AND username < ?) OR id IN "
+                                   "(SELECT rowid FROM users_nickname WHERE nickname LIKE ? ESCAPE '\\') "
+                                   "ORDER BY username LIMIT ?");
       std::string folded(query);
       for (char& ch : folded) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       q.bind(1, folded);
       q.bind(2, prefix_upper_bound(folded));
-      q.bind(3, std::string(query));
+      q.bind(3, "%" + escape_like(query) + "%");
       q.bind(4, limit);
       std::vector<User> users;
       while (q.executeStep()) users.push_back(read_user(q));
