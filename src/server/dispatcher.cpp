@@ -55,12 +55,14 @@ proto::Response Dispatcher::handle(RequestContext& ctx, proto::Request request) 
   }
   try {
     auto result = it->second.handler(ctx, request.data);
+    spdlog::debug("request type={} user_id={} peer={} result={}", request.type, ctx.session ? ctx.session->user_id : 0,
+                  ctx.peer_address, result ? "ok" : proto::to_string(result.error().code));
     if (!result) return proto::error_response(std::move(request.id), result.error());
     return proto::ok_response(std::move(request.id), std::move(*result));
   } catch (const std::exception& e) {
     // Module boundary: a bug or resource failure in a handler must not take the
     // connection down with it.
-    spdlog::error("handler {} failed: {}", request.type, e.what());
+    spdlog::error("handler failed type={} error=\"{}\"", request.type, e.what());
     return proto::error_response(std::move(request.id),
                                  make_error(Errc::internal, "the server could not complete the request"));
   }

@@ -57,9 +57,9 @@ void seed_demo_data(store::Store& store, AccountsService& accounts) {
   if (!count || *count > 0) return;
   for (const auto& user : kDemoUsers) {
     auto created = accounts.ensure_user(user.username, kDemoPassword, user.nickname);
-    if (!created) spdlog::warn("demo user {}: {}", user.username, created.error().message);
+    if (!created) spdlog::warn("demo user={} failed error=\"{}\"", user.username, created.error().message);
   }
-  spdlog::info("demo data: users alice, bob and carol with password {}", kDemoPassword);
+  spdlog::info("demo data created users=alice,bob,carol password={}", kDemoPassword);
 }
 
 void announce(const Config& config, std::uint16_t port) {
@@ -99,9 +99,9 @@ int run(const Config& config) {
   auto port = server.bind();
   if (!port) return fail(port.error().message);
   announce(config, *port);
-  spdlog::info("listening on {} (port {}), data in {}", config.listen, *port, config.data_dir);
+  spdlog::info("listening address={} port={} data_dir={} tls={}", config.listen, *port, config.data_dir, !config.tls_cert.empty() || config.tls_self_signed);
   server.run();
-  if (auto s = (*store)->checkpoint(); !s) spdlog::error("final checkpoint failed: {}", s.error().message);
+  if (auto s = (*store)->checkpoint(); !s) spdlog::error("final checkpoint failed error=\"{}\"", s.error().message);
   spdlog::info("stopped");
   return 0;
 }
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
   try {
     return run(startup->config);
   } catch (const std::exception& e) {
-    spdlog::critical("fatal: {}", e.what());
+    spdlog::critical("fatal error=\"{}\"", e.what());
     return 1;
   }
 }

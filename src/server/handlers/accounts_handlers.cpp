@@ -14,7 +14,7 @@ void bind_session(RequestContext& ctx, Session session, SessionRegistry& registr
   ctx.session = std::move(session);
   if (!ctx.websocket()) return;
   for (auto& other : registry.attach(ctx.session->user_id, ctx.session->device, ctx.connection)) {
-    spdlog::info("user {} device {}: signing out an older connection", ctx.session->user_id, ctx.session->device);
+    spdlog::info("kick user_id={} device={} reason=logged_in_elsewhere", ctx.session->user_id, ctx.session->device);
     sign_out(*other, "logged_in_elsewhere",
              "this account logged in on device \"" + ctx.session->device + "\" elsewhere", close_code::kKicked);
   }

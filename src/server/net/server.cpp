@@ -26,7 +26,7 @@ struct NetServer::Impl {
       auto made = ensure_self_signed(config.data_dir + "/tls");
       if (!made) return made.error();
       files = *made;
-      spdlog::info("TLS with the self-signed certificate {}", files.cert);
+      spdlog::info("tls self_signed=true cert={}", files.cert);
     }
     if (files.cert.empty()) return {};
     tls.emplace(ssl::context::tls_server);
@@ -68,7 +68,7 @@ struct NetServer::Impl {
       if (ec == asio::error::operation_aborted || state->stopping) co_return;
       if (ec) {
         // Out of file descriptors and the like: wait a moment rather than spin.
-        spdlog::warn("accept failed: {}", ec.message());
+        spdlog::warn("accept failed error=\"{}\"", ec.message());
         asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
         co_await pause.async_wait(use_tuple);
         continue;
@@ -107,7 +107,7 @@ struct NetServer::Impl {
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     auto [ec, signal] = co_await signals.async_wait(use_tuple);
     if (ec) co_return;
-    spdlog::info("signal {}: shutting down", signal);
+    spdlog::info("shutdown signal={} connections={}", signal, state->live_count());
     state->stopping = true;
     beast::error_code ignored;
     acceptor.close(ignored);
@@ -124,7 +124,7 @@ struct NetServer::Impl {
       timer.expires_after(std::chrono::milliseconds(20));
       co_await timer.async_wait(use_tuple);
     }
-    if (state->live_count() > 0) spdlog::warn("{} connections did not close in time", state->live_count());
+    if (state->live_count() > 0) spdlog::warn("shutdown grace over; connections={} still open", state->live_count());
     ioc.stop();
   }
 

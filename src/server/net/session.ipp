@@ -39,7 +39,7 @@ inline awaitable<bool> handshake(beast::tcp_stream&, const Config&) { co_return 
 inline awaitable<bool> handshake(beast::ssl_stream<beast::tcp_stream>& stream, const Config& c) {
   beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(c.handshake_timeout_ms));
   auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
-  if (ec) spdlog::debug("TLS handshake failed: {}", ec.message());
+  if (ec) spdlog::debug("tls handshake failed error=\"{}\"", ec.message());
   co_return !ec;
 }
 
@@ -114,7 +114,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
       if (ec) {
         if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof &&
             ec != beast::error::timeout) {
-          spdlog::debug("connection {}: read ended: {}", id_, ec.message());
+          spdlog::debug("connection={} read ended error=\"{}\"", id_, ec.message());
         }
         co_return false;
       }
@@ -186,7 +186,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     if (queued_bytes_ + frame->size() > static_cast<std::size_t>(state_->config.max_send_queue_bytes)) {
       // The client is not reading: a close frame would queue behind the rest, so drop
       // the connection instead of holding more memory for it.
-      spdlog::warn("connection {}: send queue over {} bytes; dropping a slow client", id_,
+      spdlog::warn("connection={} dropped: slow client, send queue over {} bytes", id_,
                    state_->config.max_send_queue_bytes);
       broken_ = true;
       queue_.clear();
@@ -385,7 +385,7 @@ inline void log_session_end(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const std::exception& e) {
-    spdlog::error("session failed: {}", e.what());
+    spdlog::error("session failed error=\"{}\"", e.what());
   }
 }
 

@@ -46,7 +46,7 @@ proto::Error to_wire(const store::Error& error) {
     case store::Errc::failed:
       break;
   }
-  spdlog::error("store: {}", error.message);
+  spdlog::error("store failed error=\"{}\"", error.message);
   return make_error(Errc::internal, "the server could not complete the request");
 }
 
@@ -87,9 +87,9 @@ void AccountsService::sweep_expired_tokens() {
   if (now - last < kHourMs || !last_sweep_.compare_exchange_strong(last, now)) return;
   auto deleted = store_.delete_expired_tokens(now);
   if (!deleted) {
-    spdlog::warn("sweeping expired tokens failed: {}", deleted.error().message);
+    spdlog::warn("token sweep failed error=\"{}\"", deleted.error().message);
   } else if (*deleted > 0) {
-    spdlog::info("swept {} expired session tokens", *deleted);
+    spdlog::info("token sweep deleted={}", *deleted);
   }
 }
 
@@ -106,7 +106,7 @@ proto::Result<proto::RegisterResult> AccountsService::register_user(const proto:
     }
     return to_wire(id.error());
   }
-  spdlog::info("registered user {} ({})", *id, username);
+  spdlog::info("register user_id={} username={}", *id, username);
   return proto::RegisterResult{*id, username};
 }
 
@@ -169,7 +169,7 @@ proto::Result<std::pair<proto::ChangePasswordResult, Session>> AccountsService::
   if (auto s = store_.change_password(user->id, hasher_.hash(r.new_password), issued.record, clock_()); !s) {
     return to_wire(s.error());
   }
-  spdlog::info("user {} changed the password; all sessions revoked", user->id);
+  spdlog::info("password changed user_id={}; all tokens revoked", user->id);
   Session renewed{user->id, user->username, session.device, issued.record.hash, issued.record.expires_at};
   return std::pair{proto::ChangePasswordResult{issued.secret, issued.record.expires_at}, std::move(renewed)};
 }
