@@ -1,0 +1,128 @@
+// The `parley` command line client. Parses the arguments, then runs one command
+// (commands.hpp); everything it says to the server goes through the client library.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+
+namespace parley::cli {
+namespace {
+
+// Everything the command line can say; CLI11 fills it in.
+struct Arguments {
+  GlobalOptions global;
+  RegisterArgs register_args;
+  LoginArgs login;
+  LogoutArgs logout;
+  PasswdArgs passwd;
+  ProfileArgs profile;
+  SearchArgs search;
+};
+
+// The chosen command, set by its subcommand's callback.
+using Runner = std::function<int(const Context&)>;
+
+std::string default_home() {
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return std::string(home) + "/.parley";
+  }
+  if (const passwd* pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr) {
+    return std::string(pw->pw_dir) + "/.parley";
+  }
+  return ".parley";
+}
+
+// Options every subcommand accepts, before or after its name (fallthrough).
+void add_global_options(CLI::App& app, GlobalOptions& options) {
+  app.add_option("--server", options.server,
+                 "server URL, http(s):// or ws(s)://HOST:PORT (default: the saved session's, else " +
+                     std::string(kDefaultServer) + ")")
+      ->envname("PARLEY_SERVER");
+  app.add_option("--home", options.home, "directory of session.json (default: $HOME/.parley)")->envname("PARLEY_HOME");
+  app.add_flag("--json", options.json, "print the server's result (or the error) as one JSON line");
+  app.add_flag("--insecure-tls", options.insecure_tls, "accept any TLS certificate (self-signed)");
+}
+
+void add_account_commands(CLI::App& app, Arguments& args, Runner& run) {
+  auto* reg = app.add_subcommand("register", "create an account (does not log in)");
+  reg->add_option("USER", args.register_args.username, "user name")->required();
+  reg->add_option("--nickname", args.register_args.nickname, "display name (default: the user name)");
+  reg->add_flag("--password-stdin", args.register_args.password_stdin, "read the password as one line of stdin");
+  reg->callback([&] { run = [&](const Context& c) { return run_register(c, args.register_args); }; });
+
+  auto* login = app.add_subcommand("login", "log in and save the session in HOME/session.json");
+  login->add_option("USER", args.login.username, "user name")->required();
+  login->add_option("--device", args.login.device, "device id (default: cli-HOSTNAME)");
+  login->add_flag("--password-stdin", args.login.password_stdin, "read the password as one line of stdin");
+  login->callback([&] { run = [&](const Context& c) { return run_login(c, args.login); }; });
+
+  auto* logout = app.add_subcommand("logout", "revoke the saved session and delete it");
+  logout->add_flag("--all", args.logout.all, "sign out every device of the account");
+  logout->callback([&] { run = [&](const Context& c) { return run_logout(c, args.logout); }; });
+
+  auto* whoami = app.add_subcommand("whoami", "show whom the saved session belongs to");
+  whoami->callback([&] { run = [](const Context& c) { return run_whoami(c); }; });
+
+  auto* passwd = app.add_subcommand("passwd", "change the password (signs out the other sessions)");
+  passwd->add_flag("--password-stdin", args.passwd.password_stdin,
+                   "read the old, then the new password, one line each, from stdin");
+  passwd->callback([&] { run = [&](const Context& c) { return run_passwd(c, args.passwd); }; });
+}
+
+void add_user_commands(CLI::App& app, Arguments& args, Runner& run) {
+  auto* profile = app.add_subcommand("profile", "show a profile (your own without USER), or change yours");
+  profile->add_option("USER", args.profile.user, "user name or user id");
+  profile->add_option("--set", args.profile.set,
+                      "FIELD=VALUE to change; FIELD: nickname signature gender birthday email avatar");
+  profile->callback([&] { run = [&](const Context& c) { return run_profile(c, args.profile); }; });
+
+  auto* search = app.add_subcommand("search", "find users by user name prefix or nickname");
+  search->add_option("QUERY", args.search.query, "text to look for")->required();
+  search->add_option("--limit", args.search.limit, "at most this many users (1-50)")
+      ->check(CLI::Range(1, 50))
+      ->capture_default_str();
+  search->callback([&] { run = [&](const Context& c) { return run_search(c, args.search); }; });
+
+  auto* listen = app.add_subcommand("listen", "print every event as one JSON line until closed or Ctrl-C");
+  listen->callback([&] { run = [](const Context& c) { return run_listen(c); }; });
+}
+
+int usage_failure(const CLI::ParseError& e) {
+  std::cerr << "error: bad_request: " << e.what() << "\nrun: parley --help" << std::endl;
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("parley: command line client for a Parley server", "parley");
+  app.set_version_flag("--version", PARLEY_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand's name
+
+  Arguments args;
+  Runner run;
+  add_global_options(app, args.global);
+  add_account_commands(app, args, run);
+  add_user_commands(app, args, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return e.get_exit_code() == 0 ? app.exit(e) : usage_failure(e);
+  }
+  if (args.global.home.empty()) args.global.home = default_home();
+  if (!run) return usage_failure(CLI::RequiredError("a command"));
+  return run(Context(std::move(args.global)));
+}
+
+}  // namespace parley::cli
+
+int main(int argc, char** argv) { return parley::cli::main(argc, argv); }
