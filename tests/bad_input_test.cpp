@@ -1,6 +1,9 @@
 // Bad input of every kind over a raw WebSocket: each gets a clear error, and neither the
 // connection (where the protocol allows) nor the server goes down.
+#include <thread>
+
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
 #include "tests/server_process.hpp"
@@ -26,7 +29,7 @@ json::object next_object(client::RawSocket& s) {
   return json::parse(std::get<std::string>(*frame)).as_object();
 }
 
-json::object exchange(client::RawSocket& s, std::string_view text) {
+json::object round_trip(client::RawSocket& s, std::string_view text) {
   EXPECT_TRUE(s.send_text(text));
   return next_object(s);
 }
@@ -46,7 +49,7 @@ client::CloseInfo wait_close(client::RawSocket& s) {
 }
 
 void hello(client::RawSocket& s) {
-  auto r = exchange(s, R"({"id":"h","type":"hello","data":{"versions":[1]}})");
+  auto r = round_trip(s, R"({"id":"h","type":"hello","data":{"versions":[1]}})");
   ASSERT_EQ(code_of(r), "ok") << json::serialize(r);
 }
 
@@ -89,30 +92,31 @@ TEST(BadInput, EveryMalformedRequestGetsAnErrorAndTheConnectionStays) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text.substr(0, 120));
-    auto r = exchange(*s, c.text);
+    auto r = round_trip(*s, c.text);
     EXPECT_EQ(code_of(r), c.code) << json::serialize(r);
     if (r.contains("error")) {
       const auto& error = r.at("error").as_object();
       EXPECT_FALSE(error.at("message").as_string().empty());
-      if (*c.field) EXPECT_EQ(error.at("field"), c.field);
+      if (*c.field) {
+        EXPECT_EQ(error.at("field"), c.field);
+      }
     }
   }
   // The id is echoed when it could be read.
-  auto r = exchange(*s, R"({"id":"keep-me","type":"nope"})");
-  EXPECT_EQ(r.at("id"), "keep-me");
-  EXPECT_TRUE(exchange(*s, R"({"id":1,"type":"ping"})").at("ok").as_bool());
+  EXPECT_EQ(round_trip(*s, R"({"id":"keep-me","type":"nope"})").at("id"), "keep-me");
+  EXPECT_TRUE(round_trip(*s, R"({"id":1,"type":"ping"})").at("ok").as_bool());
   EXPECT_TRUE(bystander->request(proto::type::kPing, {}));
 }
 
 TEST(BadInput, RequestsBeforeHelloAndUnsupportedVersions) {
   ServerProcess server;
   auto s = raw(server);
-  auto early = exchange(*s, R"({"id":"1","type":"login","data":{"username":"a","password":"b"}})");
+  auto early = round_trip(*s, R"({"id":"1","type":"login","data":{"username":"a","password":"b"}})");
   EXPECT_EQ(code_of(early), "bad_request");
   EXPECT_NE(json::serialize(early).find("hello"), std::string::npos);
-  EXPECT_EQ(code_of(exchange(*s, R"({"id":"2","type":"hello","data":{"versions":[7,8]}})")), "unsupported_version");
-  EXPECT_EQ(code_of(exchange(*s, R"({"id":"3","type":"hello","data":{"versions":"1"}})")), "bad_request");
-  EXPECT_EQ(code_of(exchange(*s, R"({"id":"4","type":"hello","data":{"versions":[2,1]}})")), "ok");
+  EXPECT_EQ(code_of(round_trip(*s, R"({"id":"2","type":"hello","data":{"versions":[7,8]}})")), "unsupported_version");
+  EXPECT_EQ(code_of(round_trip(*s, R"({"id":"3","type":"hello","data":{"versions":"1"}})")), "bad_request");
+  EXPECT_EQ(code_of(round_trip(*s, R"({"id":"4","type":"hello","data":{"versions":[2,1]}})")), "ok");
 }
 
 TEST(BadInput, OversizeFramesGetTooLargeAndHugeOnesCloseTheConnection) {
@@ -120,10 +124,10 @@ TEST(BadInput, OversizeFramesGetTooLargeAndHugeOnesCloseTheConnection) {
   auto s = raw(server);
   hello(*s);
   std::string big = R"({"id":"big","type":"ping","data":{"pad":")" + std::string(10000, 'x') + "\"}}";
-  auto r = exchange(*s, big);
+  auto r = round_trip(*s, big);
   EXPECT_EQ(code_of(r), "too_large");
   EXPECT_TRUE(r.at("id").is_null());
-  EXPECT_EQ(code_of(exchange(*s, R"({"id":1,"type":"ping"})")), "ok");  // still up
+  EXPECT_EQ(code_of(round_trip(*s, R"({"id":1,"type":"ping"})")), "ok");  // still up
   ASSERT_TRUE(s->send_text(std::string(100'000, ' ')));
   EXPECT_EQ(wait_close(*s).code, 1009);
   expect_server_serves_others(server);
@@ -135,7 +139,7 @@ TEST(BadInput, BinaryFramesAreRefused) {
   hello(*s);
   ASSERT_TRUE(s->send_binary(R"({"id":1,"type":"ping"})"));
   EXPECT_EQ(code_of(next_object(*s)), "bad_request");
-  EXPECT_EQ(code_of(exchange(*s, R"({"id":2,"type":"ping"})")), "ok");
+  EXPECT_EQ(code_of(round_trip(*s, R"({"id":2,"type":"ping"})")), "ok");
 }
 
 TEST(BadInput, InvalidUtf8InATextFrameFailsTheConnectionAsRfc6455Says) {
@@ -164,7 +168,7 @@ TEST(BadInput, RequestFloodsAreRateLimitedThenCut) {
   hello(*s);
   int limited = 0;
   for (int i = 0; i < 20; ++i) {
-    auto r = exchange(*s, R"({"id":1,"type":"ping"})");
+    auto r = round_trip(*s, R"({"id":1,"type":"ping"})");
     if (code_of(r) == "rate_limited") {
       ++limited;
       EXPECT_TRUE(r.at("error").at("retry").as_bool());
@@ -185,7 +189,9 @@ TEST(BadInput, TooManyConnectionsFromOneAddressAreRefused) {
   auto refused = client::RawSocket::connect(server.options());
   EXPECT_FALSE(refused);
   auto http = client::http_request(server.options(), "GET", "/healthz");
-  if (http) EXPECT_EQ(http->status, 503);  // or the connection was cut first
+  if (http) {
+    EXPECT_EQ(http->status, 503);  // or the connection was cut first
+  }
   held.pop_back();
   // A slot frees when a connection ends.
   bool served = false;

@@ -43,6 +43,12 @@ TEST(Config, FileThenEnvironmentThenFlags) {
   std::filesystem::remove(file);
 }
 
+TEST(Config, TheLastFlagWins) {
+  auto s = load({"--listen", "127.0.0.1:1", "--listen", "127.0.0.1:2"});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->config.listen, "127.0.0.1:2");
+}
+
 TEST(Config, BadSettingsNameTheSetting) {
   struct Case {
     std::vector<std::string> args;

@@ -31,8 +31,7 @@ TEST(Durability, RestartKeepsAccountsTokensAndProfiles) {
 }
 
 TEST(Durability, KillNineKeepsEveryAcknowledgedWrite) {
-  // The shipped default, synchronous=full, as in production.
-  ServerProcess server({"--store-synchronous", "full"});
+  ServerProcess server;  // the shipped default: store.synchronous = full
   auto c = connect(server);
   std::vector<std::string> acknowledged;
   for (int i = 0; i < 30; ++i) {

@@ -81,9 +81,9 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::start() {
   std::string port_file = data_dir_ + "/port";
   fs::remove(port_file);
-  std::vector<std::string> args = {PARLEYD_PATH,   "--listen",     "127.0.0.1:0",        "--data-dir", data_dir_,
-                                   "--port-file",  port_file,      "--argon2-ops",       "1",          "--argon2-memory-kib",
-                                   "8",            "--log-level",  "debug",              "--store-synchronous", "normal"};
+  std::vector<std::string> args = {PARLEYD_PATH, "--listen",     "127.0.0.1:0", "--data-dir",         data_dir_,
+                                   "--port-file", port_file,      "--argon2-ops", "1",                  "--argon2-memory-kib",
+                                   "8",           "--log-level",  "debug"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   pid_ = spawn(args, data_dir_ + "/parleyd.log");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

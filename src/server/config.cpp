@@ -206,7 +206,8 @@ proto::Result<Startup> load_config(int argc, char** argv) {
           } else {
             s.option = app.add_option(s.flag, *target, help)->capture_default_str();
           }
-          s.option->envname(env);
+          // As with most commands, a flag given twice takes the last value.
+          s.option->envname(env)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
         },
         s.target);
   }
