@@ -6,17 +6,14 @@
 
 namespace parley::server {
 
-// WebSocket close codes of protocol v1 (docs/protocol.md, "Connection life cycle").
+// WebSocket close codes the server sends itself (docs/protocol.md, "Connection life
+// cycle"); Beast sends 1007 and 1009 on its own.
 namespace close_code {
 inline constexpr int kNormal = 1000;
 inline constexpr int kPolicy = 1008;
-inline constexpr int kTooBig = 1009;
-inline constexpr int kInternal = 1011;
 inline constexpr int kRestart = 1012;
 inline constexpr int kKicked = 4001;
 inline constexpr int kSessionRevoked = 4002;
-inline constexpr int kBanned = 4003;
-inline constexpr int kIdle = 4008;
 }  // namespace close_code
 
 // What services see of a client connection: somewhere to push frames. Implemented by

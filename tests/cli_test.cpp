@@ -1,0 +1,174 @@
+// The parley command against the real parleyd, run as a user would run it.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include "tests/server_process.hpp"
+
+namespace parley::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A scratch directory with the CLI's home in it.
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "parley-cli-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  struct Run {
+    int status = -1;
+    std::string out;
+    std::string err;
+  };
+
+  // Starts `parley ARGS` with `input` on stdin; stdout and stderr go to files.
+  pid_t start(const std::vector<std::string>& args, const std::string& input, const std::string& name) {
+    std::ofstream(dir_ / (name + ".in")) << input;
+    std::vector<std::string> full = {PARLEY_CLI_PATH, "--server", server_.url(), "--home", (dir_ / "home").string()};
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : full) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::dup2(::open((dir_ / (name + ".in")).c_str(), O_RDONLY), 0);
+      ::dup2(::open((dir_ / (name + ".out")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
+      ::dup2(::open((dir_ / (name + ".err")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
+      ::setsid();  // no controlling terminal: prompts must not be possible
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    return pid;
+  }
+
+  Run finish(pid_t pid, const std::string& name) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(dir_ / (name + ".out")),
+            slurp(dir_ / (name + ".err"))};
+  }
+
+  Run parley(const std::vector<std::string>& args, const std::string& input = "") {
+    return finish(start(args, input, "run"), "run");
+  }
+
+  ServerProcess server_;
+  fs::path dir_;
+};
+
+TEST_F(CliTest, RegisterLoginWhoamiProfileSearchLogout) {
+  auto reg = parley({"register", "alice", "--nickname", "爱丽丝", "--password-stdin"}, "correct horse 1\n");
+  ASSERT_EQ(reg.status, 0) << reg.err;
+  EXPECT_NE(reg.out.find("user_id: 10001"), std::string::npos) << reg.out;
+  ASSERT_EQ(parley({"register", "bob", "--password-stdin"}, "correct horse 1\n").status, 0);
+
+  auto login = parley({"login", "alice", "--device", "cli-test", "--password-stdin"}, "correct horse 1\n");
+  ASSERT_EQ(login.status, 0) << login.err;
+  struct stat file {}, home {};
+  ASSERT_EQ(::stat((dir_ / "home" / "session.json").c_str(), &file), 0);
+  ASSERT_EQ(::stat((dir_ / "home").c_str(), &home), 0);
+  EXPECT_EQ(file.st_mode & 0777, 0600u);
+  EXPECT_EQ(home.st_mode & 0777, 0700u);
+
+  auto who = parley({"whoami"});
+  ASSERT_EQ(who.status, 0) << who.err;
+  EXPECT_NE(who.out.find("username: alice"), std::string::npos) << who.out;
+  EXPECT_NE(who.out.find("device: cli-test"), std::string::npos) << who.out;
+
+  auto set = parley({"profile", "--set", "signature=你好 world", "--set", "gender=female"});
+  ASSERT_EQ(set.status, 0) << set.err;
+  EXPECT_NE(set.out.find("signature: 你好 world"), std::string::npos) << set.out;
+  auto json = parley({"--json", "profile", "bob"});
+  ASSERT_EQ(json.status, 0) << json.err;
+  auto bob = boost::json::parse(json.out).as_object();
+  EXPECT_EQ(bob.at("username"), "bob");
+  EXPECT_FALSE(bob.contains("email"));
+
+  auto found = parley({"search", "bo"});
+  ASSERT_EQ(found.status, 0) << found.err;
+  EXPECT_NE(found.out.find("10002\tbob\tbob"), std::string::npos) << found.out;
+
+  ASSERT_EQ(parley({"logout"}).status, 0);
+  EXPECT_FALSE(fs::exists(dir_ / "home" / "session.json"));
+  auto after = parley({"whoami"});
+  EXPECT_EQ(after.status, 1);
+  EXPECT_NE(after.err.find("not logged in"), std::string::npos) << after.err;
+}
+
+TEST_F(CliTest, FailuresPrintTheServerCodeAndExitNonZero) {
+  ASSERT_EQ(parley({"register", "alice", "--password-stdin"}, "correct horse 1\n").status, 0);
+  auto wrong = parley({"login", "alice", "--password-stdin"}, "wrong horse 1\n");
+  EXPECT_EQ(wrong.status, 1);
+  EXPECT_NE(wrong.err.find("error: unauthorized:"), std::string::npos) << wrong.err;
+  auto weak = parley({"register", "bobby", "--password-stdin"}, "weak\n");
+  EXPECT_EQ(weak.status, 1);
+  EXPECT_NE(weak.err.find("error: bad_request:"), std::string::npos) << weak.err;
+  auto json = parley({"--json", "login", "alice", "--password-stdin"}, "wrong horse 1\n");
+  EXPECT_EQ(boost::json::parse(json.out).at("code"), "unauthorized");
+  // No terminal and no --password-stdin: refuse rather than hang.
+  EXPECT_EQ(parley({"login", "alice"}).status, 2);
+  EXPECT_EQ(parley({"no-such-command"}).status, 2);
+  // Passwords never come from the command line.
+  EXPECT_EQ(parley({"login", "alice", "--password", "correct horse 1"}).status, 2);
+  auto down = parley({"--server", "http://127.0.0.1:1", "login", "alice", "--password-stdin"}, "correct horse 1\n");
+  EXPECT_EQ(down.status, 3);
+}
+
+TEST_F(CliTest, ListenPrintsEventsAsJsonLinesAndOtherCommandsDoNotDisturbIt) {
+  ASSERT_EQ(parley({"register", "alice", "--password-stdin"}, "correct horse 1\n").status, 0);
+  ASSERT_EQ(parley({"login", "alice", "--device", "desk", "--password-stdin"}, "correct horse 1\n").status, 0);
+  pid_t listener = start({"listen"}, "", "listen");
+  for (int i = 0; i < 300 && slurp(dir_ / "listen.err").find("listening as") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_NE(slurp(dir_ / "listen.err").find("listening as"), std::string::npos) << slurp(dir_ / "listen.err");
+  // One-shot commands with the same session leave the listener alone.
+  ASSERT_EQ(parley({"whoami"}).status, 0);
+  ASSERT_EQ(parley({"search", "ali"}).status, 0);
+  // A password login on the same device elsewhere signs the listener out.
+  auto c = connect(server_);
+  ASSERT_TRUE(c->call<proto::LoginResult>(proto::type::kLogin, proto::LoginRequest{"alice", kPassword, "desk"}));
+  auto listened = finish(listener, "listen");
+  EXPECT_EQ(listened.status, 1) << listened.err;
+  auto event = boost::json::parse(listened.out.substr(0, listened.out.find('\n'))).as_object();
+  EXPECT_EQ(event.at("type"), "kicked");
+  EXPECT_EQ(event.at("data").at("reason"), "logged_in_elsewhere");
+  EXPECT_NE(listened.err.find("4001"), std::string::npos) << listened.err;
+}
+
+TEST_F(CliTest, ListenStopsCleanlyOnSigint) {
+  ASSERT_EQ(parley({"register", "alice", "--password-stdin"}, "correct horse 1\n").status, 0);
+  ASSERT_EQ(parley({"login", "alice", "--password-stdin"}, "correct horse 1\n").status, 0);
+  pid_t listener = start({"listen"}, "", "listen");
+  for (int i = 0; i < 300 && slurp(dir_ / "listen.err").find("listening as") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ::kill(listener, SIGINT);
+  EXPECT_EQ(finish(listener, "listen").status, 0);
+}
+
+}  // namespace
+}  // namespace parley::test
