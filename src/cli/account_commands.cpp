@@ -18,10 +18,8 @@ int finish(const Context& context, const Outcome<void>& outcome) {
 Outcome<void> do_register(const Context& context, const RegisterArgs& args) {
   auto password = PasswordReader(args.password_stdin).read_new("Password: ", "Repeat password: ");
   if (!password) return password.error();
-  auto client = context.connect(context.server_for(nullptr));
-  if (!client) return client.error();
   proto::RegisterRequest request{args.username, std::move(*password), args.nickname};
-  auto reply = call<proto::RegisterResult>(**client, proto::type::kRegister, request);
+  auto reply = call<proto::RegisterResult>(context, context.server_for(nullptr), proto::type::kRegister, request);
   if (!reply) return reply.error();
   const Output& out = context.out();
   out.result(reply->raw);
@@ -34,11 +32,9 @@ Outcome<void> do_login(const Context& context, const LoginArgs& args) {
   auto password = PasswordReader(args.password_stdin).read("Password: ");
   if (!password) return password.error();
   const std::string server = context.server_for(nullptr);
-  auto client = context.connect(server);
-  if (!client) return client.error();
   proto::LoginRequest request{args.username, std::move(*password),
                               args.device.empty() ? default_device() : args.device};
-  auto reply = call<proto::LoginResult>(**client, proto::type::kLogin, request);
+  auto reply = call<proto::LoginResult>(context, server, proto::type::kLogin, request);
   if (!reply) return reply.error();
   const proto::LoginResult& r = reply->value;
   Session session{server, r.token, r.user_id, r.username, r.device, r.expires_at};
@@ -77,54 +73,65 @@ Outcome<void> do_logout(const Context& context, const LogoutArgs& args) {
     return forget_stale_session(context, args, loaded.error());  // a damaged file
   }
   if (!*loaded) return not_logged_in();
-  auto connection = connect_with_session(context);
-  if (!connection) {
-    if (connection.error().error.code != proto::Errc::unauthorized) return connection.error();
-    return forget_stale_session(context, args, connection.error());
+  std::string server = context.server_for(&**loaded);
+  const SavedSession saved{std::move(**loaded), std::move(server)};
+  auto reply = session_call<proto::EmptyResult>(context, saved, proto::type::kLogout, proto::LogoutRequest{args.all});
+  if (!reply) {
+    if (reply.error().error.code != proto::Errc::unauthorized) return reply.error();
+    return forget_stale_session(context, args, reply.error());
   }
-  auto reply = call<proto::EmptyResult>(*connection->client, proto::type::kLogout, proto::LogoutRequest{args.all});
-  if (!reply) return reply.error();
   if (auto removed = context.session_file().remove(); !removed) return removed;
   context.out().result(reply->raw);
   context.out().line(args.all ? "logged out on all devices" : "logged out");
   return {};
 }
 
+// Reading one's own profile with the saved token proves the token still works; the
+// device and expiry are the session file's (only `auth` reports them, and `auth` would
+// sign out a `parley listen` running on this device).
 Outcome<void> do_whoami(const Context& context) {
-  auto connection = connect_with_session(context);
-  if (!connection) return connection.error();
-  const proto::AuthResult& auth = connection->auth;
+  auto saved = load_session(context);
+  if (!saved) return saved.error();
+  auto reply = session_call<proto::Profile>(context, *saved, proto::type::kProfileGet, proto::ProfileGetRequest{});
+  if (!reply) return reply.error();
+  const proto::Profile& profile = reply->value;
+  const Session& session = saved->session;
   const Output& out = context.out();
-  out.result(connection->auth_result);
-  out.fact("user_id", auth.user_id);
-  out.fact("username", auth.username);
-  out.fact("device", auth.device);
-  out.time_fact("expires_at", auth.expires_at);
-  out.fact("server", connection->server);
+  out.result({{"user_id", profile.user_id},
+              {"username", profile.username},
+              {"nickname", profile.nickname},
+              {"device", session.device},
+              {"expires_at", session.expires_at},
+              {"server", saved->server}});
+  out.fact("user_id", profile.user_id);
+  out.fact("username", profile.username);
+  out.fact("nickname", profile.nickname);
+  out.fact("device", session.device);
+  out.time_fact("expires_at", session.expires_at);
+  out.fact("server", saved->server);
   return {};
 }
 
 Outcome<void> do_passwd(const Context& context, const PasswdArgs& args) {
   // Fail on a missing session before asking for anything.
-  if (auto session = context.session_file().require(); !session) return session.error();
+  auto saved = load_session(context);
+  if (!saved) return saved.error();
   PasswordReader reader(args.password_stdin);
   auto old_password = reader.read("Current password: ");
   if (!old_password) return old_password.error();
   auto new_password = reader.read_new("New password: ", "Repeat new password: ");
   if (!new_password) return new_password.error();
 
-  auto connection = connect_with_session(context);
-  if (!connection) return connection.error();
   proto::ChangePasswordRequest request{std::move(*old_password), std::move(*new_password)};
-  auto reply = call<proto::ChangePasswordResult>(*connection->client, proto::type::kChangePassword, request);
+  auto reply = session_call<proto::ChangePasswordResult>(context, *saved, proto::type::kChangePassword, request);
   if (!reply) return reply.error();
 
   // Every older token is revoked now, the saved one included: keep the new one.
-  Session session = std::move(connection->session);
-  session.server = connection->server;
+  Session session = std::move(saved->session);
+  session.server = saved->server;
   session.token = reply->value.token;
   session.expires_at = reply->value.expires_at;
-  if (auto saved = context.session_file().save(session); !saved) return saved;
+  if (auto written = context.session_file().save(session); !written) return written;
   context.out().result(reply->raw);
   context.out().line("password changed; other sessions were signed out");
   context.out().time_fact("expires_at", reply->value.expires_at);

@@ -1,6 +1,15 @@
 #include "cli/context.hpp"
 
 namespace parley::cli {
+namespace {
+
+// A malformed URL is the user's mistake, not the server's.
+Failure client_failure(proto::Error error) {
+  if (error.field == "server") return Failure(std::move(error), kExitUsage);
+  return Failure(std::move(error));
+}
+
+}  // namespace
 
 std::string Context::server_for(const Session* session) const {
   if (!options_.server.empty()) {
@@ -13,34 +22,38 @@ std::string Context::server_for(const Session* session) const {
   return kDefaultServer;
 }
 
-Outcome<std::unique_ptr<client::Client>> Context::connect(const std::string& server) const {
+client::ClientOptions Context::client_options(const std::string& server) const {
   client::ClientOptions options;
   options.server = server;
   options.client_name = "parley-cli/" PARLEY_VERSION;
   options.verify_tls = !options_.insecure_tls;
-  auto connected = client::Client::connect(options);
-  if (!connected) {
-    // A malformed URL is the user's mistake, not the server's.
-    if (connected.error().field == "server") return Failure(connected.error(), kExitUsage);
-    return Failure(connected.error());
-  }
+  return options;
+}
+
+Outcome<std::unique_ptr<client::Client>> Context::connect(const std::string& server) const {
+  auto connected = client::Client::connect(client_options(server));
+  if (!connected) return client_failure(std::move(connected.error()));
   return std::move(*connected);
 }
 
-Outcome<SessionConnection> connect_with_session(const Context& context) {
+Outcome<boost::json::object> Context::request(const std::string& server, std::string_view type,
+                                              const boost::json::object& data, std::string_view token) const {
+  auto answer = client::http_call(client_options(server), type, data, token);
+  if (!answer) return client_failure(std::move(answer.error()));
+  return std::move(*answer);
+}
+
+Outcome<SavedSession> load_session(const Context& context) {
   auto session = context.session_file().require();
   if (!session) return session.error();
   std::string server = context.server_for(&*session);
-  auto client = context.connect(server);
-  if (!client) return client.error();
-  auto auth = call<proto::AuthResult>(**client, proto::type::kAuth, proto::AuthRequest{session->token});
-  if (!auth) {
-    Failure failure = auth.error();
-    if (failure.error.code == proto::Errc::unauthorized) failure.error.message += "; run: parley login USER";
-    return failure;
-  }
-  return SessionConnection{std::move(*session), std::move(server), std::move(auth->value), std::move(auth->raw),
-                           std::move(*client)};
+  return SavedSession{std::move(*session), std::move(server)};
+}
+
+Failure session_failure(Failure failure) {
+  const proto::Error& e = failure.error;
+  if (e.code == proto::Errc::unauthorized && e.field.empty()) failure.error.message += "; run: parley login USER";
+  return failure;
 }
 
 }  // namespace parley::cli

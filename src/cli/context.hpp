@@ -38,27 +38,34 @@ class Context {
 
   // The server to use: --server when given, else the saved session's, else the default.
   std::string server_for(const Session* session) const;
-  // A connection that has done `hello`.
+  // A connection that has done `hello`: for `listen`, the one command that stays
+  // connected. A device has one live connection, so the other commands use request().
   Outcome<std::unique_ptr<client::Client>> connect(const std::string& server) const;
+  // One request over HTTP, with `token` as the bearer token when not empty.
+  Outcome<boost::json::object> request(const std::string& server, std::string_view type,
+                                       const boost::json::object& data, std::string_view token = {}) const;
 
  private:
+  client::ClientOptions client_options(const std::string& server) const;
+
   GlobalOptions options_;
   Output out_;
   SessionFile session_file_;
 };
 
-// A connection logged in with the saved session's token.
-struct SessionConnection {
+// The saved session and the server it is used with.
+struct SavedSession {
   Session session;     // as loaded from the file
   std::string server;  // the server actually used (see Context::server_for)
-  proto::AuthResult auth;
-  boost::json::object auth_result;  // as the server sent it
-  std::unique_ptr<client::Client> client;
 };
 
-// Loads the session file (failing with "not logged in" without one), connects and
-// sends `auth` with its token.
-Outcome<SessionConnection> connect_with_session(const Context& context);
+// Loads the session file, failing with "not logged in" without one.
+Outcome<SavedSession> load_session(const Context& context);
+
+// The failure of a request made with the saved session's token. When the server
+// refused the token (unauthorized naming no field; a wrong old password names one),
+// the message says how to get a new one.
+Failure session_failure(Failure failure);
 
 // A response both as the server sent it (for --json) and decoded (for people).
 template <class T>
@@ -67,16 +74,32 @@ struct Reply {
   T value;
 };
 
-template <class Res, class Req>
-Outcome<Reply<Res>> call(client::Client& client, std::string_view type, const Req& request) {
-  auto raw = client.request(type, proto::encode(request));
-  if (!raw) return Failure(raw.error());
-  auto value = proto::decode<Res>(*raw);
+// Decodes a result; one that does not fit `Res` is the server's fault (`internal`).
+template <class Res>
+Outcome<Reply<Res>> decode_reply(std::string_view type, boost::json::object raw) {
+  auto value = proto::decode<Res>(raw);
   if (!value) {
     return Failure(proto::make_error(proto::Errc::internal, "unexpected " + std::string(type) +
                                                                 " result from the server: " + value.error().message));
   }
-  return Reply<Res>{std::move(*raw), std::move(*value)};
+  return Reply<Res>{std::move(raw), std::move(*value)};
+}
+
+// One request that needs no session (register, login).
+template <class Res, class Req>
+Outcome<Reply<Res>> call(const Context& context, const std::string& server, std::string_view type, const Req& request) {
+  auto raw = context.request(server, type, proto::encode(request));
+  if (!raw) return raw.error();
+  return decode_reply<Res>(type, std::move(*raw));
+}
+
+// One request with the saved session's token.
+template <class Res, class Req>
+Outcome<Reply<Res>> session_call(const Context& context, const SavedSession& saved, std::string_view type,
+                                 const Req& request) {
+  auto raw = context.request(saved.server, type, proto::encode(request), saved.session.token);
+  if (!raw) return session_failure(std::move(raw.error()));
+  return decode_reply<Res>(type, std::move(*raw));
 }
 
 }  // namespace parley::cli

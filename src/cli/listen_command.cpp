@@ -41,6 +41,24 @@ int report_close(const Context& context, const client::CloseInfo& info) {
   return gone ? kExitUnavailable : kExitServerError;
 }
 
+// The WebSocket that listen keeps open, logged in with the saved session's token.
+struct Listener {
+  std::unique_ptr<client::Client> client;
+  proto::AuthResult auth;
+};
+
+Outcome<Listener> connect_listener(const Context& context) {
+  auto saved = load_session(context);
+  if (!saved) return saved.error();
+  auto client = context.connect(saved->server);
+  if (!client) return client.error();
+  auto raw = (*client)->request(proto::type::kAuth, proto::encode(proto::AuthRequest{saved->session.token}));
+  if (!raw) return session_failure(std::move(raw.error()));
+  auto auth = decode_reply<proto::AuthResult>(proto::type::kAuth, std::move(*raw));
+  if (!auth) return auth.error();
+  return Listener{std::move(*client), std::move(auth->value)};
+}
+
 int listen(const Context& context, client::Client& client) {
   for (;;) {
     if (g_stop_requested != 0) {
@@ -62,13 +80,13 @@ int listen(const Context& context, client::Client& client) {
 }  // namespace
 
 int run_listen(const Context& context) {
-  auto connection = connect_with_session(context);
-  if (!connection) return context.out().fail(connection.error());
+  auto listener = connect_listener(context);
+  if (!listener) return context.out().fail(listener.error());
   install_stop_handlers();  // only now: until here Ctrl-C simply ends the process
-  const proto::AuthResult& auth = connection->auth;
+  const proto::AuthResult& auth = listener->auth;
   context.out().note("listening as " + auth.username + " (user_id " + std::to_string(auth.user_id) + ", device " +
                      auth.device + "); Ctrl-C stops");
-  return listen(context, *connection->client);
+  return listen(context, *listener->client);
 }
 
 }  // namespace parley::cli

@@ -76,9 +76,9 @@ proto::ProfileGetRequest profile_target(const std::string& user) {
 }
 
 Outcome<void> show_profile(const Context& context, const std::string& user) {
-  auto connection = connect_with_session(context);
-  if (!connection) return connection.error();
-  auto reply = call<proto::Profile>(*connection->client, proto::type::kProfileGet, profile_target(user));
+  auto saved = load_session(context);
+  if (!saved) return saved.error();
+  auto reply = session_call<proto::Profile>(context, *saved, proto::type::kProfileGet, profile_target(user));
   if (!reply) return reply.error();
   context.out().result(reply->raw);
   print_profile(context.out(), reply->value);
@@ -88,9 +88,9 @@ Outcome<void> show_profile(const Context& context, const std::string& user) {
 Outcome<void> update_profile(const Context& context, const std::vector<std::string>& assignments) {
   auto request = parse_updates(assignments);
   if (!request) return request.error();
-  auto connection = connect_with_session(context);
-  if (!connection) return connection.error();
-  auto reply = call<proto::Profile>(*connection->client, proto::type::kProfileUpdate, *request);
+  auto saved = load_session(context);
+  if (!saved) return saved.error();
+  auto reply = session_call<proto::Profile>(context, *saved, proto::type::kProfileUpdate, *request);
   if (!reply) return reply.error();
   context.out().result(reply->raw);
   print_profile(context.out(), reply->value);
@@ -98,10 +98,10 @@ Outcome<void> update_profile(const Context& context, const std::vector<std::stri
 }
 
 Outcome<void> do_search(const Context& context, const SearchArgs& args) {
-  auto connection = connect_with_session(context);
-  if (!connection) return connection.error();
+  auto saved = load_session(context);
+  if (!saved) return saved.error();
   proto::UserSearchRequest request{args.query, args.limit};
-  auto reply = call<proto::UserSearchResult>(*connection->client, proto::type::kUserSearch, request);
+  auto reply = session_call<proto::UserSearchResult>(context, *saved, proto::type::kUserSearch, request);
   if (!reply) return reply.error();
   const Output& out = context.out();
   out.result(reply->raw);

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <utility>
 
+#include <boost/json/serialize.hpp>
+
 #include "client/connection.hpp"
 #include "proto/codec.hpp"
 
@@ -35,22 +37,24 @@ std::string describe(const CloseInfo& info) {
   return out + ")";
 }
 
-// The outcome a response carries: its result, or its error. The codec's
-// parse_response() takes text; the reader has parsed the frame already, to tell
-// responses from events, so this reads the same envelope from the object.
-proto::Result<json::object> response_outcome(json::object& object) {
+// The outcome a response carries: its result, or its error; a response that is
+// neither gives bad(what is wrong). The codec's parse_response() takes text and wants
+// an id; the WebSocket reader has parsed the frame already (to tell responses from
+// events), and an HTTP body has no id, so this reads the envelope from the object.
+template <class Bad>
+proto::Result<json::object> response_outcome(json::object& object, const Bad& bad) {
   auto* ok = object.if_contains("ok");
-  if (ok == nullptr || !ok->is_bool()) return malformed("ok must be a boolean");
+  if (ok == nullptr || !ok->is_bool()) return bad("ok must be a boolean");
   if (ok->get_bool()) {
     auto* result = object.if_contains("result");
-    if (result == nullptr || !result->is_object()) return malformed("result must be an object");
+    if (result == nullptr || !result->is_object()) return bad("result must be an object");
     return std::move(result->get_object());
   }
   auto* error = object.if_contains("error");
-  if (error == nullptr || !error->is_object()) return malformed("error must be an object");
+  if (error == nullptr || !error->is_object()) return bad("error must be an object");
   proto::Error parsed;
   if (auto status = proto::error_from_json(error->get_object(), parsed); !status) {
-    return malformed(status.error().message);
+    return bad(status.error().message);
   }
   return parsed;
 }
@@ -132,7 +136,7 @@ void Client::Impl::on_frame(std::string payload, bool binary) {
   // which this client never sends, so there is nothing to match it to.
   if (!id->is_int64()) return;
   const std::int64_t key = id->get_int64();
-  auto outcome = response_outcome(*object);
+  auto outcome = response_outcome(*object, malformed);
   std::lock_guard lock(mutex);
   auto found = pending.find(key);
   if (found == pending.end()) return;  // timed out already
@@ -205,6 +209,21 @@ const proto::HelloResult& Client::hello() const { return impl_->hello; }
 void Client::close() {
   impl_->connection->close(1000);
   wait_closed(impl_->options.timeout);
+}
+
+proto::Result<json::object> http_call(const ClientOptions& options, std::string_view type, const json::object& data,
+                                      std::string_view bearer_token) {
+  auto response = http_request(options, "POST", "/api/v1/" + std::string(type), json::serialize(data), bearer_token);
+  if (!response) return response.error();
+  // Not from parleyd (a proxy's error page, say), or not as protocol v1 says: report the
+  // HTTP status, which is all there is to go on.
+  auto unexpected = [&](std::string_view what) {
+    return proto::make_error(proto::Errc::internal, "unexpected answer from the server (HTTP " +
+                                                        std::to_string(response->status) + "): " + std::string(what));
+  };
+  auto body = proto::parse_object(response->body, {options.max_frame_bytes, kMaxResponseDepth});
+  if (!body) return unexpected(body.error().message);
+  return response_outcome(*body, unexpected);
 }
 
 }  // namespace parley::client

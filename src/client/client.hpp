@@ -78,7 +78,7 @@ class Client {
 class RawSocket {
  public:
   static proto::Result<std::unique_ptr<RawSocket>> connect(const ClientOptions& options,
-                                                          std::string_view target = "/ws");
+                                                           std::string_view target = "/ws");
   ~RawSocket();
   RawSocket(const RawSocket&) = delete;
   RawSocket& operator=(const RawSocket&) = delete;
@@ -101,8 +101,13 @@ struct HttpResponse {
 
 // One HTTP/1.1 request on a fresh connection (for register/login from scripts, health
 // checks and tests). `bearer_token` adds an Authorization header when not empty.
-proto::Result<HttpResponse> http_request(const ClientOptions& options, std::string_view method,
-                                         std::string_view target, std::string_view body = {},
-                                         std::string_view bearer_token = {});
+proto::Result<HttpResponse> http_request(const ClientOptions& options, std::string_view method, std::string_view target,
+                                         std::string_view body = {}, std::string_view bearer_token = {});
+
+// Sends one request over HTTP (POST /api/v1/TYPE with `data` as the body and, when not
+// empty, Authorization: Bearer TOKEN) and maps the answer like Client::request(): the
+// result object, or the server's error (`unavailable` when it cannot be reached).
+proto::Result<boost::json::object> http_call(const ClientOptions& options, std::string_view type,
+                                             const boost::json::object& data = {}, std::string_view bearer_token = {});
 
 }  // namespace parley::client
