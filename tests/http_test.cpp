@@ -57,6 +57,21 @@ TEST(Http, RegisterLoginProfileAndLogoutLikeCurl) {
   EXPECT_EQ(http(server, "POST", "/api/v1/profile_get", "", token).status, 401);
 }
 
+TEST(Http, LoginOverHttpSignsOutTheSameDevicesWebSocket) {
+  ServerProcess server;
+  auto desk = register_and_login(server, "alice", "desk");
+  auto phone = connect(server);
+  ASSERT_TRUE(phone->call<proto::LoginResult>(proto::type::kLogin, proto::LoginRequest{"alice", kPassword, "phone"}));
+  auto login = http(server, "POST", "/api/v1/login", R"({"username":"alice","password":"correct horse 1","device":"desk"})");
+  ASSERT_EQ(login.status, 200) << login.body;
+  auto kicked = wait_event(*desk, proto::event::kKicked);
+  ASSERT_TRUE(kicked);
+  EXPECT_EQ(kicked->data.at("reason"), "logged_in_elsewhere");
+  EXPECT_EQ(desk->wait_closed(std::chrono::seconds(10))->code, 4001);
+  EXPECT_TRUE(phone->request(proto::type::kPing, {}));
+  EXPECT_TRUE(phone->is_open());
+}
+
 TEST(Http, ErrorsCarryStatusAndStableCodes) {
   ServerProcess server({"--max-frame-bytes", "2048"});
   struct Case {

@@ -44,8 +44,11 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
   app.add_option("--server", options.server,
                  "server URL, http(s):// or ws(s)://HOST:PORT (default: the saved session's, else " +
                      std::string(kDefaultServer) + ")")
-      ->envname("PARLEY_SERVER");
-  app.add_option("--home", options.home, "directory of session.json (default: $HOME/.parley)")->envname("PARLEY_HOME");
+      ->envname("PARLEY_SERVER")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a repeated option takes the last value
+  app.add_option("--home", options.home, "directory of session.json (default: $HOME/.parley)")
+      ->envname("PARLEY_HOME")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_flag("--json", options.json, "print the server's result (or the error) as one JSON line");
   app.add_flag("--insecure-tls", options.insecure_tls, "accept any TLS certificate (self-signed)");
 }

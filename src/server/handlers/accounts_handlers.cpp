@@ -8,15 +8,17 @@ namespace {
 using proto::Errc;
 using proto::make_error;
 
-// Logs the connection in as `session` and signs out whatever else held the same
-// account and device ("logged in elsewhere", as QQ says it).
+// Logs the connection (or HTTP request) in as `session` and signs out the WebSockets
+// that held the same account and device ("logged in elsewhere", as QQ says it).
 void bind_session(RequestContext& ctx, Session session, SessionRegistry& registry) {
   ctx.session = std::move(session);
-  if (!ctx.websocket()) return;
-  for (auto& other : registry.attach(ctx.session->user_id, ctx.session->device, ctx.connection)) {
-    spdlog::info("kick user_id={} device={} reason=logged_in_elsewhere", ctx.session->user_id, ctx.session->device);
-    sign_out(*other, "logged_in_elsewhere",
-             "this account logged in on device \"" + ctx.session->device + "\" elsewhere", close_code::kKicked);
+  const auto& s = *ctx.session;
+  auto displaced = ctx.websocket() ? registry.attach(s.user_id, s.device, ctx.connection)
+                                   : registry.device_connections(s.user_id, s.device, 0);
+  for (auto& other : displaced) {
+    spdlog::info("kick user_id={} device={} reason=logged_in_elsewhere", s.user_id, s.device);
+    sign_out(*other, "logged_in_elsewhere", "this account logged in on device \"" + s.device + "\" elsewhere",
+             close_code::kKicked);
   }
 }
 

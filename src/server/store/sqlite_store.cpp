@@ -89,13 +89,14 @@ void bind_blob(SQLite::Statement& q, int index, std::string_view bytes) {
   q.bind(index, bytes.data(), static_cast<int>(bytes.size()));
 }
 
-// Makes `text` match literally inside a LIKE pattern whose escape character is a backslash.
-std::string escape_like(std::string_view text) {
-  std::string out;
+// A LIKE pattern (escape character: backslash) matching any text that contains `text`.
+std::string contains_pattern(std::string_view text) {
+  std::string out = "%";
   for (char ch : text) {
     if (ch == '%' || ch == '_' || ch == '\\') out.push_back('\\');
     out.push_back(ch);
   }
+  out.push_back('%');
   return out;
 }
 
@@ -185,7 +186,7 @@ class SqliteStore final : public Store {
       for (char& ch : folded) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       q.bind(1, folded);
       q.bind(2, prefix_upper_bound(folded));
-      q.bind(3, "%" + escape_like(query) + "%");
+      q.bind(3, contains_pattern(query));
       q.bind(4, limit);
       std::vector<User> users;
       while (q.executeStep()) users.push_back(read_user(q));
