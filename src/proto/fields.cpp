@@ -15,6 +15,16 @@ void FieldReader::fail(Errc code, std::string_view key, std::string message) {
   if (!error_) error_ = make_error(code, std::string(key) + " " + message, std::string(key));
 }
 
+void FieldReader::fail(Error error) {
+  if (!error_) error_ = std::move(error);
+}
+
+void FieldReader::fail_value(std::string_view key, std::string message) {
+  fail(Errc::bad_request, key, std::move(message));
+}
+
+void FieldReader::require(std::string_view key) { fail(Errc::bad_request, key, "is required"); }
+
 std::optional<std::string> FieldReader::optional_string(std::string_view key, std::size_t max_bytes) {
   const json::value* value = find(key);
   if (value == nullptr) return std::nullopt;
@@ -28,16 +38,6 @@ std::optional<std::string> FieldReader::optional_string(std::string_view key, st
     return std::nullopt;
   }
   return std::string(s);
-}
-
-std::string FieldReader::required_string(std::string_view key, std::size_t max_bytes) {
-  bool was_ok = ok();
-  auto value = optional_string(key, max_bytes);
-  if (!value) {
-    if (was_ok && ok()) fail(Errc::bad_request, key, "is required");
-    return {};
-  }
-  return *value;
 }
 
 std::optional<std::int64_t> FieldReader::optional_int(std::string_view key, std::int64_t min, std::int64_t max) {
@@ -59,16 +59,6 @@ std::optional<std::int64_t> FieldReader::optional_int(std::string_view key, std:
   return n;
 }
 
-std::int64_t FieldReader::required_int(std::string_view key, std::int64_t min, std::int64_t max) {
-  bool was_ok = ok();
-  auto value = optional_int(key, min, max);
-  if (!value) {
-    if (was_ok && ok()) fail(Errc::bad_request, key, "is required");
-    return 0;
-  }
-  return *value;
-}
-
 std::optional<bool> FieldReader::optional_bool(std::string_view key) {
   const json::value* value = find(key);
   if (value == nullptr) return std::nullopt;
@@ -79,28 +69,40 @@ std::optional<bool> FieldReader::optional_bool(std::string_view key) {
   return value->get_bool();
 }
 
-std::vector<std::int64_t> FieldReader::required_int_array(std::string_view key, std::size_t max_items,
-                                                          std::int64_t min, std::int64_t max) {
+const json::object* FieldReader::optional_object(std::string_view key) {
   const json::value* value = find(key);
-  std::vector<std::int64_t> out;
-  if (value == nullptr) {
-    fail(Errc::bad_request, key, "is required");
-    return out;
+  if (value == nullptr) return nullptr;
+  if (!value->is_object()) {
+    fail(Errc::bad_request, key, "must be an object");
+    return nullptr;
   }
+  return &value->get_object();
+}
+
+const json::array* FieldReader::optional_array(std::string_view key, std::size_t max_items) {
+  const json::value* value = find(key);
+  if (value == nullptr) return nullptr;
   if (!value->is_array()) {
-    fail(Errc::bad_request, key, "must be an array of integers");
-    return out;
+    fail(Errc::bad_request, key, "must be an array");
+    return nullptr;
   }
-  const auto& array = value->get_array();
-  if (array.size() > max_items) {
+  if (value->get_array().size() > max_items) {
     fail(Errc::too_large, key, "has more than " + std::to_string(max_items) + " items");
-    return out;
+    return nullptr;
   }
-  for (const auto& item : array) {
+  return &value->get_array();
+}
+
+std::optional<std::vector<std::int64_t>> FieldReader::optional_int_array(std::string_view key, std::size_t max_items,
+                                                                         std::int64_t min, std::int64_t max) {
+  const json::array* array = optional_array(key, max_items);
+  if (array == nullptr) return std::nullopt;
+  std::vector<std::int64_t> out;
+  for (const auto& item : *array) {
     if (!item.is_int64() || item.get_int64() < min || item.get_int64() > max) {
-      fail(Errc::bad_request, key, "must be an array of integers between " + std::to_string(min) +
-                                       " and " + std::to_string(max));
-      return {};
+      fail(Errc::bad_request, key,
+           "must be an array of integers between " + std::to_string(min) + " and " + std::to_string(max));
+      return std::nullopt;
     }
     out.push_back(item.get_int64());
   }

@@ -10,8 +10,8 @@
 #include "proto/errors.hpp"
 
 // The typed `data` of every request, result and event of protocol v1
-// (docs/protocol.md, "Requests" and "Events"). decode<T>() checks member types and sizes;
-// the value rules are in proto/validate.hpp. encode() never fails.
+// (docs/protocol.md, "Requests" and "Events"). decode<T>() checks member presence, types
+// and sizes; the value rules are in proto/validate.hpp. encode() never fails.
 namespace parley::proto {
 
 // Request type names, one place.
@@ -146,29 +146,11 @@ struct ServerShutdownEvent {
   std::int64_t reconnect_after_ms = 0;
 };
 
+// Every type above has a schema in messages.cpp, and these two are instantiated for
+// each of them there.
 template <class T>
 Result<T> decode(const boost::json::object& data);
-
-boost::json::object encode(const HelloRequest&);
-boost::json::object encode(const HelloResult&);
-boost::json::object encode(const PingRequest&);
-boost::json::object encode(const PingResult&);
-boost::json::object encode(const RegisterRequest&);
-boost::json::object encode(const RegisterResult&);
-boost::json::object encode(const LoginRequest&);
-boost::json::object encode(const LoginResult&);
-boost::json::object encode(const AuthRequest&);
-boost::json::object encode(const AuthResult&);
-boost::json::object encode(const LogoutRequest&);
-boost::json::object encode(const EmptyResult&);
-boost::json::object encode(const ChangePasswordRequest&);
-boost::json::object encode(const ChangePasswordResult&);
-boost::json::object encode(const ProfileGetRequest&);
-boost::json::object encode(const Profile&);
-boost::json::object encode(const ProfileUpdateRequest&);
-boost::json::object encode(const UserSearchRequest&);
-boost::json::object encode(const UserSearchResult&);
-boost::json::object encode(const KickedEvent&);
-boost::json::object encode(const ServerShutdownEvent&);
+template <class T>
+boost::json::object encode(const T& message);
 
 }  // namespace parley::proto
