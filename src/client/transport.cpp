@@ -232,6 +232,10 @@ class WsConnection final : public Connection {
     connected.set_value(std::move(status));
     if (!ok) {
       closing_ = true;
+      // This io_context serves this connection only, and it never opened. After a
+      // declined upgrade Beast's handshake timer stays armed until handshake_timeout;
+      // end the I/O thread now instead of keeping the destructor waiting that long.
+      ioc_.stop();
       co_return;
     }
     CloseInfo info;
