@@ -1,153 +1,17 @@
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <boost/json/object.hpp>
 
+#include "proto/accounts.hpp"
 #include "proto/errors.hpp"
+#include "proto/system.hpp"
 
-// The typed `data` of every request, result and event of protocol v1
-// (docs/protocol.md, "Requests" and "Events"). decode<T>() checks member presence, types
-// and sizes; the value rules are in proto/validate.hpp. encode() never fails.
+// The typed `data` of every request, result and event of protocol v1, one header per
+// domain (docs/protocol.md, "Requests" and "Events"). decode<T>() checks member presence,
+// types and sizes; the value rules are in proto/validate.hpp. encode() never fails.
+// Each type has a schema in its domain's .cpp file, which instantiates these two for it.
 namespace parley::proto {
 
-// Request type names, one place.
-namespace type {
-inline constexpr char kHello[] = "hello";
-inline constexpr char kPing[] = "ping";
-inline constexpr char kRegister[] = "register";
-inline constexpr char kLogin[] = "login";
-inline constexpr char kAuth[] = "auth";
-inline constexpr char kLogout[] = "logout";
-inline constexpr char kChangePassword[] = "change_password";
-inline constexpr char kProfileGet[] = "profile_get";
-inline constexpr char kProfileUpdate[] = "profile_update";
-inline constexpr char kUserSearch[] = "user_search";
-}  // namespace type
-
-namespace event {
-inline constexpr char kKicked[] = "kicked";
-inline constexpr char kServerShutdown[] = "server_shutdown";
-}  // namespace event
-
-struct Limits {
-  std::int64_t max_frame_bytes = 0;
-  std::int64_t max_requests_per_second = 0;
-  std::int64_t idle_timeout_ms = 0;
-};
-
-struct HelloRequest {
-  std::vector<std::int64_t> versions;
-  std::string client;
-};
-struct HelloResult {
-  std::int64_t version = 0;
-  std::string server;
-  Limits limits;
-};
-
-struct PingRequest {};
-struct PingResult {
-  std::int64_t time = 0;
-};
-
-struct RegisterRequest {
-  std::string username;
-  std::string password;
-  std::optional<std::string> nickname;
-};
-struct RegisterResult {
-  std::int64_t user_id = 0;
-  std::string username;
-};
-
-struct LoginRequest {
-  std::string username;
-  std::string password;
-  std::string device = "default";
-};
-struct LoginResult {
-  std::string token;
-  std::int64_t user_id = 0;
-  std::string username;
-  std::string device;
-  std::int64_t expires_at = 0;
-};
-
-struct AuthRequest {
-  std::string token;
-};
-struct AuthResult {
-  std::int64_t user_id = 0;
-  std::string username;
-  std::string device;
-  std::int64_t expires_at = 0;
-};
-
-struct LogoutRequest {
-  bool all = false;
-};
-struct EmptyResult {};
-
-struct ChangePasswordRequest {
-  std::string old_password;
-  std::string new_password;
-};
-struct ChangePasswordResult {
-  std::string token;
-  std::int64_t expires_at = 0;
-};
-
-struct ProfileGetRequest {
-  std::optional<std::int64_t> user_id;
-  std::optional<std::string> username;
-};
-
-// A profile as the reader may see it: email and birthday only in one's own.
-struct Profile {
-  std::int64_t user_id = 0;
-  std::string username;
-  std::string nickname;
-  std::string signature;
-  std::string gender = "unspecified";
-  std::string avatar;
-  std::int64_t created_at = 0;
-  std::optional<std::string> email;
-  std::optional<std::string> birthday;
-};
-
-struct ProfileUpdateRequest {
-  std::optional<std::string> nickname;
-  std::optional<std::string> signature;
-  std::optional<std::string> gender;
-  std::optional<std::string> birthday;
-  std::optional<std::string> email;
-  std::optional<std::string> avatar;
-};
-
-struct UserSearchRequest {
-  std::string query;
-  std::int64_t limit = 20;
-};
-struct UserSearchResult {
-  std::vector<Profile> users;
-};
-
-struct KickedEvent {
-  std::string reason;  // logged_in_elsewhere, logged_out, password_changed, session_expired
-  std::string message;
-};
-
-struct ServerShutdownEvent {
-  std::string message;
-  std::int64_t reconnect_after_ms = 0;
-};
-
-// Every type above has a schema in messages.cpp, and these two are instantiated for
-// each of them there.
 template <class T>
 Result<T> decode(const boost::json::object& data);
 template <class T>

@@ -13,6 +13,7 @@
 
 #include "proto/errors.hpp"
 #include "proto/fields.hpp"
+#include "proto/messages.hpp"
 
 // Declarative message schemas: each message type lists its members once, with name,
 // limits and whether it is required, and the generic decode and encode below follow
@@ -33,6 +34,13 @@ template <Described E>
 struct IsDescribedVector<std::vector<E>> : std::true_type {};
 
 enum class Need { required, optional };
+
+// Byte caps applied while decoding, before the value rules: generous enough that the
+// value rule, not the cap, explains what is wrong with an ordinary bad value.
+inline constexpr std::int64_t kNameCap = 128;
+inline constexpr std::int64_t kSecretCap = 1024;
+inline constexpr std::int64_t kTextCap = 1024;
+inline constexpr std::int64_t kMax = INT64_MAX;
 
 // One member. For strings min/max are byte lengths, for integers the range, for arrays
 // the item count. An optional member that is absent keeps the struct's default.
@@ -177,3 +185,24 @@ boost::json::object encode_object(const T& value) {
 }
 
 }  // namespace parley::proto::schema
+
+namespace parley::proto {
+
+// The definitions behind messages.hpp's declarations, visible only to the files that
+// hold schemas; each instantiates them once per message type with the macro below.
+template <class T>
+Result<T> decode(const boost::json::object& data) {
+  return schema::decode_object<T>(data);
+}
+
+template <class T>
+boost::json::object encode(const T& message) {
+  return schema::encode_object(message);
+}
+
+}  // namespace parley::proto
+
+// One line per message type, inside namespace parley::proto.
+#define PARLEY_PROTO_MESSAGE(T)                             \
+  template Result<T> decode<T>(const boost::json::object&); \
+  template boost::json::object encode<T>(const T&);

@@ -1,46 +1,9 @@
+// Schemas of the accounts messages (see proto/schema.hpp).
 #include "proto/messages.hpp"
-
 #include "proto/schema.hpp"
 
 namespace parley::proto {
 namespace schema {
-
-// Byte caps applied while decoding, before the value rules: generous enough that the
-// value rule, not the cap, explains what is wrong with an ordinary bad value.
-constexpr std::int64_t kNameCap = 128;
-constexpr std::int64_t kSecretCap = 1024;
-constexpr std::int64_t kTextCap = 1024;
-constexpr std::int64_t kMax = INT64_MAX;
-
-template <>
-struct Schema<Limits> {
-  static constexpr auto fields = std::make_tuple(required("max_frame_bytes", &Limits::max_frame_bytes, 0, kMax),
-                                                 required("max_requests_per_second", &Limits::max_requests_per_second, 0, kMax),
-                                                 required("idle_timeout_ms", &Limits::idle_timeout_ms, 0, kMax));
-};
-
-template <>
-struct Schema<HelloRequest> {
-  static constexpr auto fields = std::make_tuple(required("versions", &HelloRequest::versions, 1, 1000),
-                                                 optional("client", &HelloRequest::client, 0, kNameCap));
-};
-
-template <>
-struct Schema<HelloResult> {
-  static constexpr auto fields = std::make_tuple(required("version", &HelloResult::version, 1, 1000),
-                                                 required("server", &HelloResult::server, 0, kNameCap),
-                                                 required("limits", &HelloResult::limits, 0, 0));
-};
-
-template <>
-struct Schema<PingRequest> {
-  static constexpr auto fields = std::make_tuple();
-};
-
-template <>
-struct Schema<PingResult> {
-  static constexpr auto fields = std::make_tuple(required("time", &PingResult::time, 0, kMax));
-};
 
 template <>
 struct Schema<RegisterRequest> {
@@ -87,11 +50,6 @@ struct Schema<AuthResult> {
 template <>
 struct Schema<LogoutRequest> {
   static constexpr auto fields = std::make_tuple(optional("all", &LogoutRequest::all, 0, 0));
-};
-
-template <>
-struct Schema<EmptyResult> {
-  static constexpr auto fields = std::make_tuple();
 };
 
 template <>
@@ -151,34 +109,8 @@ struct Schema<KickedEvent> {
                                                  required("message", &KickedEvent::message, 0, kTextCap));
 };
 
-template <>
-struct Schema<ServerShutdownEvent> {
-  static constexpr auto fields =
-      std::make_tuple(required("message", &ServerShutdownEvent::message, 0, kTextCap),
-                      required("reconnect_after_ms", &ServerShutdownEvent::reconnect_after_ms, 0, kMax));
-};
-
 }  // namespace schema
 
-template <class T>
-Result<T> decode(const boost::json::object& data) {
-  return schema::decode_object<T>(data);
-}
-
-template <class T>
-boost::json::object encode(const T& message) {
-  return schema::encode_object(message);
-}
-
-// One line per message type of protocol v1.
-#define PARLEY_PROTO_MESSAGE(T)                               \
-  template Result<T> decode<T>(const boost::json::object&); \
-  template boost::json::object encode<T>(const T&);
-
-PARLEY_PROTO_MESSAGE(HelloRequest)
-PARLEY_PROTO_MESSAGE(HelloResult)
-PARLEY_PROTO_MESSAGE(PingRequest)
-PARLEY_PROTO_MESSAGE(PingResult)
 PARLEY_PROTO_MESSAGE(RegisterRequest)
 PARLEY_PROTO_MESSAGE(RegisterResult)
 PARLEY_PROTO_MESSAGE(LoginRequest)
@@ -186,7 +118,6 @@ PARLEY_PROTO_MESSAGE(LoginResult)
 PARLEY_PROTO_MESSAGE(AuthRequest)
 PARLEY_PROTO_MESSAGE(AuthResult)
 PARLEY_PROTO_MESSAGE(LogoutRequest)
-PARLEY_PROTO_MESSAGE(EmptyResult)
 PARLEY_PROTO_MESSAGE(ChangePasswordRequest)
 PARLEY_PROTO_MESSAGE(ChangePasswordResult)
 PARLEY_PROTO_MESSAGE(ProfileGetRequest)
@@ -195,7 +126,5 @@ PARLEY_PROTO_MESSAGE(ProfileUpdateRequest)
 PARLEY_PROTO_MESSAGE(UserSearchRequest)
 PARLEY_PROTO_MESSAGE(UserSearchResult)
 PARLEY_PROTO_MESSAGE(KickedEvent)
-PARLEY_PROTO_MESSAGE(ServerShutdownEvent)
-#undef PARLEY_PROTO_MESSAGE
 
 }  // namespace parley::proto
