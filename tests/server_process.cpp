@@ -143,7 +143,8 @@ std::string ServerProcess::log() const { return read_file(data_dir_ + "/parleyd.
 
 ExitResult run_parleyd(const std::vector<std::string>& args, std::chrono::seconds timeout) {
   std::string dir = make_temp_dir();
-  std::vector<std::string> full = {PARLEYD_PATH};
+  // A fresh data dir each run; a --data-dir in `args` comes later and wins.
+  std::vector<std::string> full = {PARLEYD_PATH, "--data-dir", dir + "/data"};
   full.insert(full.end(), args.begin(), args.end());
   pid_t pid = spawn(full, dir + "/out");
   ExitResult result;

@@ -47,8 +47,8 @@ class ServerProcess {
   std::uint16_t port_ = 0;
 };
 
-// Runs parleyd with `args` to completion (for start-up failures); returns exit status
-// and what it wrote to stderr.
+// Runs parleyd with `args` and a fresh data dir to completion (for start-up failures);
+// returns the exit status and what it wrote.
 struct ExitResult {
   int status = -1;
   std::string output;

@@ -24,14 +24,13 @@ TEST(Server, BadSettingsFailAtStartNamingTheSetting) {
   auto r = run_parleyd({"--listen", "127.0.0.1:0", "--max-json-depth", "1"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("limits.max_json_depth"), std::string::npos) << r.output;
-  r = run_parleyd({"--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key",
-                   "--data-dir", "/tmp/parley-bad-tls"});
+  r = run_parleyd({"--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("tls.cert"), std::string::npos) << r.output;
 }
 
 TEST(Server, RefusesPlainTextOnANetworkAddressUnlessInsecure) {
-  auto r = run_parleyd({"--listen", "0.0.0.0:0", "--data-dir", "/tmp/parley-exposed"});
+  auto r = run_parleyd({"--listen", "0.0.0.0:0"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("without TLS"), std::string::npos) << r.output;
   ServerProcess insecure({"--listen", "0.0.0.0:0", "--insecure"});

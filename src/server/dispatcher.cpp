@@ -8,8 +8,7 @@ using proto::Errc;
 using proto::make_error;
 
 std::shared_ptr<const std::string> kicked_frame(const std::string& reason, const std::string& message) {
-  return std::make_shared<const std::string>(
-      proto::serialize(proto::Event{proto::event::kKicked, proto::encode(proto::KickedEvent{reason, message})}));
+  return SessionRegistry::event_frame(proto::event::kKicked, proto::encode(proto::KickedEvent{reason, message}));
 }
 
 void sign_out(Connection& connection, const std::string& reason, const std::string& message, int code) {

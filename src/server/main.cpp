@@ -52,7 +52,7 @@ struct DemoUser {
 constexpr DemoUser kDemoUsers[] = {{"alice", "Alice 爱丽丝"}, {"bob", "Bob 鲍勃"}, {"carol", "Carol 卡罗尔"}};
 constexpr const char* kDemoPassword = "parley-demo-1";
 
-void seed_demo_data(store::Store& store, AccountsService& accounts) {
+void seed_demo_data(store::AccountsStore& store, AccountsService& accounts) {
   auto count = store.count_users();
   if (!count || *count > 0) return;
   for (const auto& user : kDemoUsers) {
@@ -87,13 +87,13 @@ int run(const Config& config) {
                          static_cast<std::size_t>(config.argon2_memory_kib) * 1024});
   LoginThrottle throttle({config.login_failures_per_account, config.login_failures_per_ip,
                           config.login_failure_window_s * 1000});
-  AccountsService accounts(**store, hasher, throttle, system_clock(), {config.token_ttl_s * 1000});
+  AccountsService accounts((*store)->accounts(), hasher, throttle, system_clock(), {config.token_ttl_s * 1000});
   SessionRegistry registry;
   Dispatcher dispatcher(accounts, registry);
   proto::Limits limits{config.max_frame_bytes, config.max_requests_per_second, config.idle_timeout_ms};
   add_system_handlers(dispatcher, limits, system_clock());
   add_accounts_handlers(dispatcher, accounts, registry);
-  if (config.demo_data) seed_demo_data(**store, accounts);
+  if (config.demo_data) seed_demo_data((*store)->accounts(), accounts);
 
   NetServer server(config, dispatcher);
   auto port = server.bind();

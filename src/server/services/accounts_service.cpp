@@ -57,7 +57,7 @@ std::string token_hash(std::string_view secret) {
   return out;
 }
 
-AccountsService::AccountsService(store::Store& store, const PasswordHasher& hasher, LoginThrottle& throttle,
+AccountsService::AccountsService(store::AccountsStore& store, const PasswordHasher& hasher, LoginThrottle& throttle,
                                  Clock clock, Options options)
     : store_(store), hasher_(hasher), throttle_(throttle), clock_(std::move(clock)), options_(options) {}
 

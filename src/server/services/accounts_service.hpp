@@ -11,7 +11,7 @@
 #include "proto/messages.hpp"
 #include "server/services/login_throttle.hpp"
 #include "server/services/password_hasher.hpp"
-#include "server/store/store.hpp"
+#include "server/store/accounts_store.hpp"
 
 namespace parley::server {
 
@@ -37,7 +37,7 @@ class AccountsService {
     std::int64_t token_ttl_ms = 30LL * 24 * 3600 * 1000;
   };
   // `store`, `hasher` and `throttle` must outlive the service.
-  AccountsService(store::Store& store, const PasswordHasher& hasher, LoginThrottle& throttle, Clock clock,
+  AccountsService(store::AccountsStore& store, const PasswordHasher& hasher, LoginThrottle& throttle, Clock clock,
                   Options options);
 
   proto::Result<proto::RegisterResult> register_user(const proto::RegisterRequest& request);
@@ -67,7 +67,7 @@ class AccountsService {
   // Deletes expired tokens, at most once an hour (from login, so an idle server does nothing).
   void sweep_expired_tokens();
 
-  store::Store& store_;
+  store::AccountsStore& store_;
   const PasswordHasher& hasher_;
   LoginThrottle& throttle_;
   Clock clock_;

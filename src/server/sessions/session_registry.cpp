@@ -50,9 +50,13 @@ std::vector<std::shared_ptr<Connection>> SessionRegistry::device_connections(std
   return select(user_id, [&](const Entry& e) { return e.connection_id != except_id && e.device == device; });
 }
 
-std::size_t SessionRegistry::online_users() const {
-  std::lock_guard lock(mutex_);
-  return users_.size();
+void SessionRegistry::send_to_user(std::int64_t user_id, const std::shared_ptr<const std::string>& frame,
+                                   std::uint64_t except_id) const {
+  for (auto& connection : connections_of(user_id, except_id)) connection->send(frame);
+}
+
+std::shared_ptr<const std::string> SessionRegistry::event_frame(std::string_view type, boost::json::object data) {
+  return std::make_shared<const std::string>(proto::serialize(proto::Event{std::string(type), std::move(data)}));
 }
 
 }  // namespace parley::server

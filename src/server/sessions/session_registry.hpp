@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "proto/codec.hpp"
+#include "proto/messages.hpp"
 #include "server/sessions/connection.hpp"
 
 namespace parley::server {
@@ -26,7 +28,18 @@ class SessionRegistry {
   // The live connections of the user on `device`, except `except_id`.
   std::vector<std::shared_ptr<Connection>> device_connections(std::int64_t user_id, const std::string& device,
                                                               std::uint64_t except_id) const;
-  std::size_t online_users() const;
+
+  // Sends one frame to every live connection of the user, except `except_id`.
+  void send_to_user(std::int64_t user_id, const std::shared_ptr<const std::string>& frame,
+                    std::uint64_t except_id = 0) const;
+
+  // Serialises the event once and sends it to every live connection of the user.
+  template <class Event>
+  void notify(std::int64_t user_id, std::string_view type, const Event& event, std::uint64_t except_id = 0) const {
+    send_to_user(user_id, event_frame(type, proto::encode(event)), except_id);
+  }
+
+  static std::shared_ptr<const std::string> event_frame(std::string_view type, boost::json::object data);
 
  private:
   struct Entry {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "server/services/accounts_service.hpp"
+#include "server/store/store.hpp"
 #include "server/token_bucket.hpp"
 
 namespace parley::server {
@@ -49,7 +50,7 @@ class AccountsTest : public ::testing::Test {
            ("parley-accounts-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     store_ = std::move(*store::open_sqlite_store({(dir_ / "db").string(), false}));
-    accounts_ = std::make_unique<AccountsService>(*store_, hasher_, throttle_, [this] { return now_; },
+    accounts_ = std::make_unique<AccountsService>(store_->accounts(), hasher_, throttle_, [this] { return now_; },
                                                   AccountsService::Options{.token_ttl_ms = 1000});
   }
   void TearDown() override {
@@ -76,7 +77,7 @@ TEST_F(AccountsTest, RegisterFoldsTheUsernameAndStoresOnlyAHash) {
   auto r = accounts_->register_user({"Alice", "correct horse 1", std::nullopt});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->username, "alice");
-  auto user = store_->user_by_name("alice");
+  auto user = store_->accounts().user_by_name("alice");
   EXPECT_EQ(user->nickname, "alice");
   EXPECT_EQ(user->password_hash.rfind("$argon2id$", 0), 0u);
   EXPECT_EQ(user->password_hash.find("correct horse"), std::string::npos);
@@ -115,10 +116,10 @@ TEST_F(AccountsTest, TokensAuthenticateUntilTheyExpire) {
 TEST_F(AccountsTest, LoginsSweepExpiredTokensHourly) {
   accounts_->register_user({"alice", "correct horse 1", std::nullopt});
   auto old = login("alice", "correct horse 1", "old-device");
-  EXPECT_TRUE(store_->token(old.token_hash));
+  EXPECT_TRUE(store_->accounts().token(old.token_hash));
   now_ += 2 * 3600 * 1000;  // the token (ttl 1 s) expired long ago, and an hour passed
   login("alice", "correct horse 1", "new-device");
-  EXPECT_EQ(store_->token(old.token_hash).error().code, store::Errc::not_found);
+  EXPECT_EQ(store_->accounts().token(old.token_hash).error().code, store::Errc::not_found);
 }
 
 TEST_F(AccountsTest, ChangePasswordNeedsTheOldOneAndRevokesTokens) {

@@ -1,0 +1,47 @@
+#include "server/store/sqlite_database.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace parley::store {
+
+void throw_exception_from_error(const Error& e, const boost::source_location&) {
+  throw std::runtime_error("store: " + e.message);
+}
+
+SqliteDatabase::SqliteDatabase(const SqliteOptions& options)
+    : db_(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+  db_.exec("PRAGMA journal_mode=WAL");
+  db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  db_.exec("PRAGMA foreign_keys=ON");
+  db_.setBusyTimeout(5000);
+  db_.exec("CREATE TABLE IF NOT EXISTS schema_versions (domain TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+}
+
+void SqliteDatabase::migrate(std::string_view domain, std::span<const char* const> migrations) {
+  std::lock_guard lock(mutex_);
+  std::int64_t version = 0;
+  {
+    SQLite::Statement q(db_, "SELECT version FROM schema_versions WHERE domain = ?");
+    q.bind(1, std::string(domain));
+    if (q.executeStep()) version = q.getColumn(0).getInt64();
+  }
+  const auto count = static_cast<std::int64_t>(migrations.size());
+  if (version > count) {
+    throw std::runtime_error("the " + std::string(domain) + " schema of this database is version " +
+                             std::to_string(version) + ", newer than this parleyd knows (" + std::to_string(count) +
+                             ")");
+  }
+  for (auto next = version; next < count; ++next) {
+    SQLite::Transaction tx(db_);
+    db_.exec(migrations[static_cast<std::size_t>(next)]);
+    SQLite::Statement q(db_, "INSERT INTO schema_versions(domain, version) VALUES (?, ?) "
+                             "ON CONFLICT(domain) DO UPDATE SET version = excluded.version");
+    q.bind(1, std::string(domain));
+    q.bind(2, next + 1);
+    q.exec();
+    tx.commit();
+  }
+}
+
+}  // namespace parley::store

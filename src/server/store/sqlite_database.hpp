@@ -1,0 +1,50 @@
+#pragma once
+
+#include <mutex>
+#include <span>
+#include <string_view>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include "server/store/errors.hpp"
+#include "server/store/store.hpp"
+
+// Internal to store/: the one SQLite connection that every domain's SQLite store uses.
+namespace parley::store {
+
+class SqliteDatabase {
+ public:
+  // Opens (creating if needed) the database in WAL mode with foreign keys on.
+  explicit SqliteDatabase(const SqliteOptions& options);
+
+  // Applies the domain's numbered migrations that this database has not seen yet, each
+  // in its own transaction; the version per domain is kept in schema_versions. Never
+  // edit a released migration: append the next one.
+  void migrate(std::string_view domain, std::span<const char* const> migrations);
+
+  // Runs `f(SQLite::Database&)` under the connection's lock and turns exceptions into
+  // errors (a constraint violation is `conflict`). `f` returns a Result.
+  template <class F>
+  auto with(F&& f) -> decltype(f(std::declval<SQLite::Database&>())) {
+    std::lock_guard lock(mutex_);
+    try {
+      return f(db_);
+    } catch (const SQLite::Exception& e) {
+      return Error{(e.getErrorCode() == SQLITE_CONSTRAINT) ? Errc::conflict : Errc::failed, e.what()};
+    } catch (const std::exception& e) {
+      return Error{Errc::failed, e.what()};
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  SQLite::Database db_;  // GUARDED_BY(mutex_)
+};
+
+// Binds bytes as a BLOB.
+inline void bind_blob(SQLite::Statement& q, int index, std::string_view bytes) {
+  q.bind(index, bytes.data(), static_cast<int>(bytes.size()));
+}
+
+}  // namespace parley::store
