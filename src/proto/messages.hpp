@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 
 #include "proto/accounts.hpp"
+#include "proto/chat.hpp"
 #include "proto/errors.hpp"
 #include "proto/system.hpp"
 

@@ -110,6 +110,18 @@ void read_member(FieldReader& r, const Field<T, bool>& f, bool& out) {
   }
 }
 
+// A free-form JSON object (a message body, whose shape depends on its kind); max bounds
+// its serialised size.
+template <class T>
+void read_member(FieldReader& r, const Field<T, boost::json::object>& f, boost::json::object& out) {
+  const auto* object = r.optional_object(f.name);
+  if (object == nullptr) {
+    if (f.need == Need::required) r.require(f.name);
+    return;
+  }
+  out = *object;
+}
+
 // For integer arrays, min and max bound the items and kMaxItems their count.
 inline constexpr std::size_t kMaxItems = 64;
 
@@ -130,6 +142,15 @@ void read_member(FieldReader& r, const Field<T, M>& f, M& out) {
     if (f.need == Need::required) r.require(f.name);
     return;
   }
+  auto value = decode_object<M>(*object);
+  if (!value) return r.fail(value.error());
+  out = std::move(*value);
+}
+
+template <class T, Described M>
+void read_member(FieldReader& r, const Field<T, std::optional<M>>& f, std::optional<M>& out) {
+  const auto* object = r.optional_object(f.name);
+  if (object == nullptr) return;
   auto value = decode_object<M>(*object);
   if (!value) return r.fail(value.error());
   out = std::move(*value);
@@ -162,7 +183,7 @@ void write_member(boost::json::object& out, std::string_view name, const M& valu
   } else if constexpr (std::is_same_v<M, std::vector<std::int64_t>>) {
     out[name] = boost::json::array(value.begin(), value.end());
   } else if constexpr (requires { value.has_value(); }) {
-    if (value) out[name] = *value;
+    if (value) write_member(out, name, *value);
   } else {
     out[name] = value;
   }

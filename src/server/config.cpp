@@ -54,6 +54,8 @@ std::vector<Setting> settings_of(Config& c) {
       {"accounts.login_failure_window_s", "--login-failure-window-s", "the window for failed-login counting, in seconds", &c.login_failure_window_s},
       {"accounts.argon2_ops", "--argon2-ops", "Argon2id passes per password hash (libsodium minimum 1)", &c.argon2_ops},
       {"accounts.argon2_memory_kib", "--argon2-memory-kib", "Argon2id memory per password hash, KiB (minimum 8)", &c.argon2_memory_kib},
+      {"chat.max_text_chars", "--max-text-chars", "longest text message, in characters", &c.max_text_chars},
+      {"chat.recall_window_s", "--recall-window-s", "how long after sending a message its sender may recall it", &c.recall_window_s},
       {"store.synchronous", "--store-synchronous", "full (survives power loss) or normal (survives a process crash)", &c.store_synchronous},
   };
 }
@@ -157,6 +159,8 @@ proto::Status validate(const Config& c) {
       {"accounts.login_failures_per_ip", c.login_failures_per_ip, 1, 1'000'000},
       {"accounts.login_failure_window_s", c.login_failure_window_s, 1, 86'400},
       {"accounts.argon2_ops", c.argon2_ops, 1, 100},
+      {"chat.max_text_chars", c.max_text_chars, 1, 100'000},
+      {"chat.recall_window_s", c.recall_window_s, 0, 30LL * 24 * 3600},
       {"accounts.argon2_memory_kib", c.argon2_memory_kib, 8, 4 * 1024 * 1024},
   };
   for (const auto& r : ranges) {

@@ -48,6 +48,10 @@ struct Config {
   std::int64_t argon2_ops = 2;
   std::int64_t argon2_memory_kib = 64 * 1024;
 
+  // [chat]
+  std::int64_t max_text_chars = 4000;
+  std::int64_t recall_window_s = 120;
+
   // [store]
   std::string store_synchronous = "full";  // full or normal
 };

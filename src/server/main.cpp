@@ -12,6 +12,8 @@
 #include "server/handlers/handlers.hpp"
 #include "server/net/server.hpp"
 #include "server/services/accounts_service.hpp"
+#include "server/services/chat_service.hpp"
+#include "server/services/message_writer.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/store.hpp"
 
@@ -93,6 +95,12 @@ int run(const Config& config) {
   proto::Limits limits{config.max_frame_bytes, config.max_requests_per_second, config.idle_timeout_ms};
   add_system_handlers(dispatcher, limits, system_clock());
   add_accounts_handlers(dispatcher, accounts, registry);
+  MessageWriter writer((*store)->chat());
+  // Until the friends domain lands, anyone may message anyone; it replaces this rule.
+  MayMessage may_message = [](std::int64_t, std::int64_t) { return proto::Status{}; };
+  ChatService chat((*store)->chat(), (*store)->accounts(), writer, registry, may_message, system_clock(),
+                   {config.max_text_chars, config.recall_window_s * 1000});
+  add_chat_handlers(dispatcher, chat);
   if (config.demo_data) seed_demo_data((*store)->accounts(), accounts);
 
   NetServer server(config, dispatcher);

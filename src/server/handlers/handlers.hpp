@@ -3,6 +3,7 @@
 #include "proto/messages.hpp"
 #include "server/dispatcher.hpp"
 #include "server/services/accounts_service.hpp"
+#include "server/services/chat_service.hpp"
 #include "server/sessions/session_registry.hpp"
 
 // The request handlers, one small function per request type, grouped by domain. Each
@@ -14,5 +15,8 @@ void add_system_handlers(Dispatcher& dispatcher, const proto::Limits& limits, Cl
 
 // register, login, auth, logout, change_password, profile_get, profile_update, user_search.
 void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, SessionRegistry& registry);
+
+// message_send, conversations, sync, history, message_read, message_recall, message_search.
+void add_chat_handlers(Dispatcher& dispatcher, ChatService& chat);
 
 }  // namespace parley::server

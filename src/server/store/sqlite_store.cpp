@@ -1,5 +1,6 @@
 // The SQLite Store: one database, one store per domain on it.
 #include "server/store/sqlite_accounts_store.hpp"
+#include "server/store/sqlite_chat_store.hpp"
 #include "server/store/sqlite_database.hpp"
 #include "server/store/store.hpp"
 
@@ -8,12 +9,14 @@ namespace {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const SqliteOptions& options) : db_(options), accounts_(db_) {
+  explicit SqliteStore(const SqliteOptions& options) : db_(options), accounts_(db_), chat_(db_) {
     // Domains in dependency order: later ones refer to users.
     db_.migrate("accounts", SqliteAccountsStore::migrations());
+    db_.migrate("chat", SqliteChatStore::migrations());
   }
 
   AccountsStore& accounts() override { return accounts_; }
+  ChatStore& chat() override { return chat_; }
 
   Result<void> checkpoint() override {
     return db_.with([](SQLite::Database& db) -> Result<void> {
@@ -25,6 +28,7 @@ class SqliteStore final : public Store {
  private:
   SqliteDatabase db_;
   SqliteAccountsStore accounts_;
+  SqliteChatStore chat_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "server/store/accounts_store.hpp"
+#include "server/store/chat_store.hpp"
 #include "server/store/errors.hpp"
 
 // The storage every service writes through: one interface per domain, all backed by one
@@ -18,6 +19,7 @@ class Store {
   virtual ~Store() = default;
 
   virtual AccountsStore& accounts() = 0;
+  virtual ChatStore& chat() = 0;
 
   // Writes everything to the main database file; called on shutdown.
   virtual Result<void> checkpoint() = 0;

@@ -1,0 +1,140 @@
+// Schemas of the chat messages (see proto/schema.hpp).
+#include "proto/messages.hpp"
+#include "proto/schema.hpp"
+
+namespace parley::proto {
+namespace schema {
+
+constexpr std::int64_t kClientIdCap = 64;
+
+template <>
+struct Schema<ChatMessage> {
+  static constexpr auto fields = std::make_tuple(
+      required("conversation_id", &ChatMessage::conversation_id, 1, kMax),
+      required("seq", &ChatMessage::seq, 1, kMax), required("sender_id", &ChatMessage::sender_id, 0, kMax),
+      optional("client_id", &ChatMessage::client_id, 0, kClientIdCap), required("kind", &ChatMessage::kind, 1, kNameCap),
+      required("body", &ChatMessage::body, 0, 0), required("created_at", &ChatMessage::created_at, 0, kMax),
+      optional("recalled", &ChatMessage::recalled, 0, 0));
+};
+
+template <>
+struct Schema<MessageSendRequest> {
+  static constexpr auto fields = std::make_tuple(
+      optional("to", &MessageSendRequest::to, 1, kMax),
+      optional("conversation_id", &MessageSendRequest::conversation_id, 1, kMax),
+      required("client_id", &MessageSendRequest::client_id, 1, kClientIdCap),
+      optional("kind", &MessageSendRequest::kind, 1, kNameCap), required("body", &MessageSendRequest::body, 0, 0));
+};
+
+template <>
+struct Schema<MessageSendResult> {
+  static constexpr auto fields = std::make_tuple(
+      required("conversation_id", &MessageSendResult::conversation_id, 1, kMax),
+      required("seq", &MessageSendResult::seq, 1, kMax), required("created_at", &MessageSendResult::created_at, 0, kMax),
+      required("duplicate", &MessageSendResult::duplicate, 0, 0));
+};
+
+template <>
+struct Schema<ConversationPeer> {
+  static constexpr auto fields = std::make_tuple(
+      required("user_id", &ConversationPeer::user_id, 0, kMax), required("username", &ConversationPeer::username, 0, kNameCap),
+      required("nickname", &ConversationPeer::nickname, 0, kTextCap), required("avatar", &ConversationPeer::avatar, 0, kTextCap));
+};
+
+template <>
+struct Schema<ConversationInfo> {
+  static constexpr auto fields = std::make_tuple(
+      required("conversation_id", &ConversationInfo::conversation_id, 1, kMax),
+      required("kind", &ConversationInfo::kind, 1, kNameCap), required("peer", &ConversationInfo::peer, 0, 0),
+      required("last_seq", &ConversationInfo::last_seq, 0, kMax), required("read_seq", &ConversationInfo::read_seq, 0, kMax),
+      required("peer_read_seq", &ConversationInfo::peer_read_seq, 0, kMax),
+      required("unread", &ConversationInfo::unread, 0, kMax),
+      optional("last_message", &ConversationInfo::last_message, 0, 0));
+};
+
+template <>
+struct Schema<ConversationsRequest> {
+  static constexpr auto fields = std::make_tuple();
+};
+
+template <>
+struct Schema<ConversationsResult> {
+  static constexpr auto fields = std::make_tuple(required("conversations", &ConversationsResult::conversations, 0, 100000));
+};
+
+template <>
+struct Schema<SyncRequest> {
+  static constexpr auto fields = std::make_tuple(required("conversation_id", &SyncRequest::conversation_id, 1, kMax),
+                                                 required("after_seq", &SyncRequest::after_seq, 0, kMax),
+                                                 optional("limit", &SyncRequest::limit, 1, 500));
+};
+
+template <>
+struct Schema<MessagesResult> {
+  static constexpr auto fields = std::make_tuple(required("messages", &MessagesResult::messages, 0, 100000),
+                                                 required("has_more", &MessagesResult::has_more, 0, 0));
+};
+
+template <>
+struct Schema<HistoryRequest> {
+  static constexpr auto fields = std::make_tuple(required("conversation_id", &HistoryRequest::conversation_id, 1, kMax),
+                                                 optional("before_seq", &HistoryRequest::before_seq, 1, kMax),
+                                                 optional("limit", &HistoryRequest::limit, 1, 200));
+};
+
+template <>
+struct Schema<MessageReadRequest> {
+  static constexpr auto fields = std::make_tuple(required("conversation_id", &MessageReadRequest::conversation_id, 1, kMax),
+                                                 required("seq", &MessageReadRequest::seq, 0, kMax));
+};
+
+template <>
+struct Schema<MessageReadResult> {
+  static constexpr auto fields = std::make_tuple(required("read_seq", &MessageReadResult::read_seq, 0, kMax));
+};
+
+template <>
+struct Schema<MessageRecallRequest> {
+  static constexpr auto fields = std::make_tuple(required("conversation_id", &MessageRecallRequest::conversation_id, 1, kMax),
+                                                 required("seq", &MessageRecallRequest::seq, 1, kMax));
+};
+
+template <>
+struct Schema<MessageRecallResult> {
+  static constexpr auto fields = std::make_tuple(required("recall_seq", &MessageRecallResult::recall_seq, 1, kMax));
+};
+
+template <>
+struct Schema<MessageSearchRequest> {
+  static constexpr auto fields = std::make_tuple(
+      optional("query", &MessageSearchRequest::query, 0, kNameCap),
+      optional("conversation_id", &MessageSearchRequest::conversation_id, 1, kMax),
+      optional("from", &MessageSearchRequest::from, 0, kMax), optional("to", &MessageSearchRequest::to, 0, kMax),
+      optional("limit", &MessageSearchRequest::limit, 1, 200));
+};
+
+template <>
+struct Schema<ReadEvent> {
+  static constexpr auto fields = std::make_tuple(required("conversation_id", &ReadEvent::conversation_id, 1, kMax),
+                                                 required("user_id", &ReadEvent::user_id, 0, kMax),
+                                                 required("read_seq", &ReadEvent::read_seq, 0, kMax));
+};
+
+}  // namespace schema
+
+PARLEY_PROTO_MESSAGE(ChatMessage)
+PARLEY_PROTO_MESSAGE(MessageSendRequest)
+PARLEY_PROTO_MESSAGE(MessageSendResult)
+PARLEY_PROTO_MESSAGE(ConversationsRequest)
+PARLEY_PROTO_MESSAGE(ConversationsResult)
+PARLEY_PROTO_MESSAGE(SyncRequest)
+PARLEY_PROTO_MESSAGE(MessagesResult)
+PARLEY_PROTO_MESSAGE(HistoryRequest)
+PARLEY_PROTO_MESSAGE(MessageReadRequest)
+PARLEY_PROTO_MESSAGE(MessageReadResult)
+PARLEY_PROTO_MESSAGE(MessageRecallRequest)
+PARLEY_PROTO_MESSAGE(MessageRecallResult)
+PARLEY_PROTO_MESSAGE(MessageSearchRequest)
+PARLEY_PROTO_MESSAGE(ReadEvent)
+
+}  // namespace parley::proto

@@ -1,0 +1,40 @@
+#include "server/handlers/handlers.hpp"
+
+namespace parley::server {
+namespace {
+
+std::uint64_t connection_id(const RequestContext& ctx) { return ctx.connection ? ctx.connection->id() : 0; }
+
+}  // namespace
+
+void add_chat_handlers(Dispatcher& dispatcher, ChatService& chat) {
+  dispatcher.add(proto::type::kMessageSend, {},
+                 typed<proto::MessageSendRequest>([&chat](RequestContext& ctx, const proto::MessageSendRequest& r) {
+                   return chat.send(*ctx.session, r, connection_id(ctx));
+                 }));
+  dispatcher.add(proto::type::kConversations, {},
+                 typed<proto::ConversationsRequest>([&chat](RequestContext& ctx, const proto::ConversationsRequest&) {
+                   return chat.conversations(*ctx.session);
+                 }));
+  dispatcher.add(proto::type::kSync, {}, typed<proto::SyncRequest>([&chat](RequestContext& ctx, const proto::SyncRequest& r) {
+                   return chat.sync(*ctx.session, r);
+                 }));
+  dispatcher.add(proto::type::kHistory, {},
+                 typed<proto::HistoryRequest>([&chat](RequestContext& ctx, const proto::HistoryRequest& r) {
+                   return chat.history(*ctx.session, r);
+                 }));
+  dispatcher.add(proto::type::kMessageRead, {},
+                 typed<proto::MessageReadRequest>([&chat](RequestContext& ctx, const proto::MessageReadRequest& r) {
+                   return chat.mark_read(*ctx.session, r, connection_id(ctx));
+                 }));
+  dispatcher.add(proto::type::kMessageRecall, {},
+                 typed<proto::MessageRecallRequest>([&chat](RequestContext& ctx, const proto::MessageRecallRequest& r) {
+                   return chat.recall(*ctx.session, r, connection_id(ctx));
+                 }));
+  dispatcher.add(proto::type::kMessageSearch, {},
+                 typed<proto::MessageSearchRequest>([&chat](RequestContext& ctx, const proto::MessageSearchRequest& r) {
+                   return chat.search(*ctx.session, r);
+                 }));
+}
+
+}  // namespace parley::server

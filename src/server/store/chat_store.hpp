@@ -1,0 +1,99 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "server/store/errors.hpp"
+
+namespace parley::store {
+
+// One entry of a conversation's log, as stored. The body is JSON text whose shape the
+// kind defines; a recalled entry keeps its place with an empty body.
+struct Message {
+  std::int64_t conversation_id = 0;
+  std::int64_t seq = 0;
+  std::int64_t sender_id = 0;
+  std::string client_id;
+  std::string kind;
+  std::string body;
+  std::string search_text;  // what the search index holds for it ("" for none)
+  std::int64_t created_at = 0;
+  bool recalled = false;
+};
+
+// A message to append: seq is assigned by the store.
+struct NewMessage {
+  std::int64_t conversation_id = 0;
+  std::int64_t sender_id = 0;
+  std::string client_id;  // unique per sender: a repeat returns the stored message
+  std::string kind;
+  std::string body;
+  std::string search_text;
+  std::int64_t created_at = 0;
+};
+
+struct Appended {
+  Message message;
+  bool duplicate = false;  // the (sender, client_id) was stored before
+};
+
+struct ConversationRow {
+  std::int64_t conversation_id = 0;
+  std::string kind;
+  std::int64_t peer_id = 0;  // direct conversations: the other member
+  std::int64_t last_seq = 0;
+  std::int64_t read_seq = 0;
+  std::int64_t peer_read_seq = 0;
+  std::int64_t unread = 0;
+  std::optional<Message> last_message;
+};
+
+struct SearchQuery {
+  std::int64_t user_id = 0;            // only conversations this user is a member of
+  std::string match;                   // an FTS5 query, or "" for none
+  std::optional<std::int64_t> conversation_id;
+  std::optional<std::int64_t> from;    // created_at >= from
+  std::optional<std::int64_t> to;      // created_at < to
+  int limit = 50;
+};
+
+// Conversations, their logs and members' read cursors. Each conversation (1:1 or, later,
+// group) is one log stored once, with its own sequence numbers; members keep cursors
+// into it. Thread-safe; a call that returns success has committed durably.
+class ChatStore {
+ public:
+  virtual ~ChatStore() = default;
+
+  // The direct conversation of two users, created (with both as members) on first use.
+  virtual Result<std::int64_t> direct_conversation(std::int64_t a, std::int64_t b, std::int64_t now) = 0;
+  virtual Result<std::vector<std::int64_t>> members(std::int64_t conversation_id) = 0;
+  virtual Result<bool> is_member(std::int64_t conversation_id, std::int64_t user_id) = 0;
+
+  // Appends all of `batch` in one transaction (group commit), in order; each message gets
+  // the next seq of its conversation. Results are in the order of `batch`.
+  virtual Result<std::vector<Appended>> append(std::span<const NewMessage> batch) = 0;
+
+  // Entries with seq > after_seq, ascending, at most `limit`.
+  virtual Result<std::vector<Message>> messages_after(std::int64_t conversation_id, std::int64_t after_seq,
+                                                      int limit) = 0;
+  // Entries with seq < before_seq, the newest `limit` of them, ascending.
+  virtual Result<std::vector<Message>> messages_before(std::int64_t conversation_id, std::int64_t before_seq,
+                                                       int limit) = 0;
+  virtual Result<Message> message(std::int64_t conversation_id, std::int64_t seq) = 0;
+
+  // Moves the member's read cursor forward to `seq` (never back, never past the log's
+  // end) and returns where it is.
+  virtual Result<std::int64_t> mark_read(std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq) = 0;
+
+  // Removes the content of entry `seq` (and its search text) and appends `notice`, the
+  // recall entry that tells every member, in one transaction.
+  virtual Result<Appended> recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) = 0;
+
+  virtual Result<std::vector<ConversationRow>> conversations_of(std::int64_t user_id) = 0;
+  virtual Result<std::vector<Message>> search(const SearchQuery& query) = 0;
+};
+
+}  // namespace parley::store

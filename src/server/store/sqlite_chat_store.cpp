@@ -1,0 +1,312 @@
+#include "server/store/sqlite_chat_store.hpp"
+
+#include <algorithm>
+
+namespace parley::store {
+namespace {
+
+constexpr const char* kMigrations[] = {
+    // 1: conversations as logs stored once, members' cursors, and the search index.
+    R"sql(
+    CREATE TABLE conversations (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      kind TEXT NOT NULL,
+      direct_key TEXT UNIQUE,  -- "a:b" with a < b, for direct conversations
+      last_seq INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL
+    );
+    CREATE TABLE conversation_members (
+      conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      read_seq INTEGER NOT NULL DEFAULT 0,
+      joined_at INTEGER NOT NULL,
+      PRIMARY KEY (conversation_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX members_by_user ON conversation_members(user_id, conversation_id);
+    CREATE TABLE messages (
+      id INTEGER PRIMARY KEY,
+      conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      sender_id INTEGER NOT NULL,
+      client_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      body TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      recalled INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (conversation_id, seq)
+    );
+    CREATE UNIQUE INDEX messages_by_client_id ON messages(sender_id, client_id);
+    CREATE INDEX messages_by_time ON messages(conversation_id, created_at);
+    -- rowid = messages.id; the text is prepared by the chat service (CJK split into
+    -- characters, so a phrase query finds a word inside a sentence).
+    CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize='unicode61');
+    )sql",
+};
+
+constexpr const char* kMessageColumns =
+    "m.conversation_id, m.seq, m.sender_id, m.client_id, m.kind, m.body, m.created_at, m.recalled";
+
+Message read_message(SQLite::Statement& q, int first = 0) {
+  Message m;
+  m.conversation_id = q.getColumn(first + 0).getInt64();
+  m.seq = q.getColumn(first + 1).getInt64();
+  m.sender_id = q.getColumn(first + 2).getInt64();
+  m.client_id = q.getColumn(first + 3).getString();
+  m.kind = q.getColumn(first + 4).getString();
+  m.body = q.getColumn(first + 5).getString();
+  m.created_at = q.getColumn(first + 6).getInt64();
+  m.recalled = q.getColumn(first + 7).getInt() != 0;
+  return m;
+}
+
+std::vector<Message> read_all(SQLite::Statement& q) {
+  std::vector<Message> out;
+  while (q.executeStep()) out.push_back(read_message(q));
+  return out;
+}
+
+// The statements of one append batch, prepared once per transaction.
+class Appender {
+ public:
+  explicit Appender(SQLite::Database& db)
+      : db_(db),
+        find_(db, std::string("SELECT ") + kMessageColumns + " FROM messages m WHERE m.sender_id = ? AND m.client_id = ?"),
+        next_seq_(db, "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"),
+        insert_(db,
+                "INSERT INTO messages(conversation_id, seq, sender_id, client_id, kind, body, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+        index_(db, "INSERT INTO messages_fts(rowid, text) VALUES (?, ?)") {}
+
+  Appended append(const NewMessage& m) {
+    find_.reset();
+    find_.bind(1, m.sender_id);
+    find_.bind(2, m.client_id);
+    if (find_.executeStep()) return {read_message(find_), true};
+
+    next_seq_.reset();
+    next_seq_.bind(1, m.conversation_id);
+    if (!next_seq_.executeStep()) throw std::runtime_error("no such conversation");
+    std::int64_t seq = next_seq_.getColumn(0).getInt64();
+    while (next_seq_.executeStep()) {
+    }
+
+    insert_.reset();
+    insert_.bind(1, m.conversation_id);
+    insert_.bind(2, seq);
+    insert_.bind(3, m.sender_id);
+    insert_.bind(4, m.client_id);
+    insert_.bind(5, m.kind);
+    insert_.bind(6, m.body);
+    insert_.bind(7, m.created_at);
+    insert_.exec();
+    if (!m.search_text.empty()) {
+      index_.reset();
+      index_.bind(1, db_.getLastInsertRowid());
+      index_.bind(2, m.search_text);
+      index_.exec();
+    }
+    return {Message{m.conversation_id, seq, m.sender_id, m.client_id, m.kind, m.body, m.search_text, m.created_at,
+                    false},
+            false};
+  }
+
+ private:
+  SQLite::Database& db_;
+  SQLite::Statement find_;
+  SQLite::Statement next_seq_;
+  SQLite::Statement insert_;
+  SQLite::Statement index_;
+};
+
+}  // namespace
+
+std::span<const char* const> SqliteChatStore::migrations() { return kMigrations; }
+
+Result<std::int64_t> SqliteChatStore::direct_conversation(std::int64_t a, std::int64_t b, std::int64_t now) {
+  std::string key = std::to_string(std::min(a, b)) + ":" + std::to_string(std::max(a, b));
+  return db_.with([&](SQLite::Database& db) -> Result<std::int64_t> {
+    SQLite::Statement find(db, "SELECT id FROM conversations WHERE direct_key = ?");
+    find.bind(1, key);
+    if (find.executeStep()) return find.getColumn(0).getInt64();
+    SQLite::Transaction tx(db);
+    SQLite::Statement create(db, "INSERT INTO conversations(kind, direct_key, created_at) VALUES ('direct', ?, ?)");
+    create.bind(1, key);
+    create.bind(2, now);
+    create.exec();
+    std::int64_t id = db.getLastInsertRowid();
+    SQLite::Statement member(db, "INSERT INTO conversation_members(conversation_id, user_id, joined_at) VALUES (?, ?, ?)");
+    for (std::int64_t user : {a, b}) {
+      member.reset();
+      member.bind(1, id);
+      member.bind(2, user);
+      member.bind(3, now);
+      member.exec();
+    }
+    tx.commit();
+    return id;
+  });
+}
+
+Result<std::vector<std::int64_t>> SqliteChatStore::members(std::int64_t conversation_id) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<std::int64_t>> {
+    SQLite::Statement q(db, "SELECT user_id FROM conversation_members WHERE conversation_id = ?");
+    q.bind(1, conversation_id);
+    std::vector<std::int64_t> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    return out;
+  });
+}
+
+Result<bool> SqliteChatStore::is_member(std::int64_t conversation_id, std::int64_t user_id) {
+  return db_.with([&](SQLite::Database& db) -> Result<bool> {
+    SQLite::Statement q(db, "SELECT 1 FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
+    q.bind(1, conversation_id);
+    q.bind(2, user_id);
+    return q.executeStep();
+  });
+}
+
+Result<std::vector<Appended>> SqliteChatStore::append(std::span<const NewMessage> batch) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<Appended>> {
+    SQLite::Transaction tx(db);
+    Appender appender(db);
+    std::vector<Appended> out;
+    out.reserve(batch.size());
+    for (const auto& m : batch) out.push_back(appender.append(m));
+    tx.commit();
+    return out;
+  });
+}
+
+Result<std::vector<Message>> SqliteChatStore::messages_after(std::int64_t conversation_id, std::int64_t after_seq,
+                                                             int limit) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<Message>> {
+    SQLite::Statement q(db, std::string("SELECT ") + kMessageColumns +
+                                " FROM messages m WHERE m.conversation_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?");
+    q.bind(1, conversation_id);
+    q.bind(2, after_seq);
+    q.bind(3, limit);
+    return read_all(q);
+  });
+}
+
+Result<std::vector<Message>> SqliteChatStore::messages_before(std::int64_t conversation_id, std::int64_t before_seq,
+                                                              int limit) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<Message>> {
+    SQLite::Statement q(db, std::string("SELECT ") + kMessageColumns +
+                                " FROM messages m WHERE m.conversation_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?");
+    q.bind(1, conversation_id);
+    q.bind(2, before_seq);
+    q.bind(3, limit);
+    auto out = read_all(q);
+    std::reverse(out.begin(), out.end());
+    return out;
+  });
+}
+
+Result<Message> SqliteChatStore::message(std::int64_t conversation_id, std::int64_t seq) {
+  return db_.with([&](SQLite::Database& db) -> Result<Message> {
+    SQLite::Statement q(db, std::string("SELECT ") + kMessageColumns +
+                                " FROM messages m WHERE m.conversation_id = ? AND m.seq = ?");
+    q.bind(1, conversation_id);
+    q.bind(2, seq);
+    if (!q.executeStep()) return Error{Errc::not_found, "no such message"};
+    return read_message(q);
+  });
+}
+
+Result<std::int64_t> SqliteChatStore::mark_read(std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::int64_t> {
+    SQLite::Statement q(db,
+                        "UPDATE conversation_members SET read_seq = "
+                        "max(read_seq, min(?, (SELECT last_seq FROM conversations WHERE id = ?))) "
+                        "WHERE conversation_id = ? AND user_id = ? RETURNING read_seq");
+    q.bind(1, seq);
+    q.bind(2, conversation_id);
+    q.bind(3, conversation_id);
+    q.bind(4, user_id);
+    if (!q.executeStep()) return Error{Errc::not_found, "not a member of this conversation"};
+    std::int64_t read_seq = q.getColumn(0).getInt64();
+    while (q.executeStep()) {
+    }
+    return read_seq;
+  });
+}
+
+Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) {
+  return db_.with([&](SQLite::Database& db) -> Result<Appended> {
+    SQLite::Transaction tx(db);
+    SQLite::Statement wipe(db,
+                           "UPDATE messages SET body = '{}', recalled = 1 WHERE conversation_id = ? AND seq = ? "
+                           "AND recalled = 0 RETURNING id");
+    wipe.bind(1, conversation_id);
+    wipe.bind(2, seq);
+    if (!wipe.executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
+    std::int64_t row = wipe.getColumn(0).getInt64();
+    while (wipe.executeStep()) {
+    }
+    SQLite::Statement unindex(db, "DELETE FROM messages_fts WHERE rowid = ?");
+    unindex.bind(1, row);
+    unindex.exec();
+    Appender appender(db);
+    auto appended = appender.append(notice);
+    tx.commit();
+    return appended;
+  });
+}
+
+Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int64_t user_id) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<ConversationRow>> {
+    // Other members' columns are for direct conversations, which have exactly one other.
+    SQLite::Statement q(
+        db, std::string("SELECT c.id, c.kind, c.last_seq, me.read_seq, "
+                        "(SELECT o.user_id FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
+                        "(SELECT o.read_seq FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
+                        "(SELECT count(*) FROM messages u WHERE u.conversation_id = c.id AND u.seq > me.read_seq "
+                        "  AND u.sender_id != ?1 AND u.kind != 'recall' AND u.recalled = 0), ") +
+                kMessageColumns +
+                " FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id "
+                "LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq "
+                "WHERE me.user_id = ?1 ORDER BY coalesce(m.created_at, c.created_at) DESC");
+    q.bind(1, user_id);
+    std::vector<ConversationRow> out;
+    while (q.executeStep()) {
+      ConversationRow row;
+      row.conversation_id = q.getColumn(0).getInt64();
+      row.kind = q.getColumn(1).getString();
+      row.last_seq = q.getColumn(2).getInt64();
+      row.read_seq = q.getColumn(3).getInt64();
+      row.peer_id = q.getColumn(4).getInt64();
+      row.peer_read_seq = q.getColumn(5).getInt64();
+      row.unread = q.getColumn(6).getInt64();
+      if (!q.getColumn(7).isNull()) row.last_message = read_message(q, 7);
+      out.push_back(std::move(row));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<Message>> SqliteChatStore::search(const SearchQuery& s) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<Message>> {
+    // Conditions are appended only when given; every value is still a bound parameter.
+    std::string sql = std::string("SELECT ") + kMessageColumns +
+                      " FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id "
+                      "AND me.user_id = ? WHERE m.recalled = 0 AND m.kind != 'recall'";
+    if (!s.match.empty()) sql += " AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)";
+    if (s.conversation_id) sql += " AND m.conversation_id = ?";
+    if (s.from) sql += " AND m.created_at >= ?";
+    if (s.to) sql += " AND m.created_at < ?";
+    sql += " ORDER BY m.created_at DESC, m.id DESC LIMIT ?";
+    SQLite::Statement q(db, sql);
+    int i = 1;
+    q.bind(i++, s.user_id);
+    if (!s.match.empty()) q.bind(i++, s.match);
+    if (s.conversation_id) q.bind(i++, *s.conversation_id);
+    if (s.from) q.bind(i++, *s.from);
+    if (s.to) q.bind(i++, *s.to);
+    q.bind(i, s.limit);
+    return read_all(q);
+  });
+}
+
+}  // namespace parley::store
