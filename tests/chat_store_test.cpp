@@ -1,0 +1,159 @@
+// The SQLite chat store: logs, cursors, recall and search, on a temp database.
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "server/services/chat_text.hpp"
+#include "server/services/message_writer.hpp"
+#include "server/store/store.hpp"
+
+namespace parley::store {
+namespace {
+
+class ChatStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("parley-chat-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::move(*open_sqlite_store({(dir_ / "db").string(), false}));
+    for (const char* name : {"alice", "bob", "carol"}) store_->accounts().create_user({name, "h", name, 1});
+    conversation_ = *chat().direct_conversation(alice_, bob_, 5);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  ChatStore& chat() { return store_->chat(); }
+
+  NewMessage text(std::int64_t sender, const std::string& client_id, const std::string& words, std::int64_t at = 10) {
+    return NewMessage{conversation_, sender, client_id, "text", "{\"text\":\"" + words + "\"}",
+                      server::search_text(words), at};
+  }
+  Appended send(std::int64_t sender, const std::string& client_id, const std::string& words, std::int64_t at = 10) {
+    NewMessage m = text(sender, client_id, words, at);
+    auto r = chat().append({&m, 1});
+    EXPECT_TRUE(r) << r.error().message;
+    return (*r)[0];
+  }
+
+  const std::int64_t alice_ = 10001, bob_ = 10002, carol_ = 10003;
+  std::int64_t conversation_ = 0;
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ChatStoreTest, ADirectConversationIsCreatedOnceForBothOrders) {
+  EXPECT_EQ(*chat().direct_conversation(bob_, alice_, 6), conversation_);
+  EXPECT_NE(*chat().direct_conversation(alice_, carol_, 6), conversation_);
+  auto members = *chat().members(conversation_);
+  EXPECT_EQ(members.size(), 2u);
+  EXPECT_TRUE(*chat().is_member(conversation_, bob_));
+  EXPECT_FALSE(*chat().is_member(conversation_, carol_));
+}
+
+TEST_F(ChatStoreTest, AppendsGetConsecutiveSeqsAndRepeatsAreStoredOnce) {
+  std::vector<NewMessage> batch = {text(alice_, "a1", "one"), text(bob_, "b1", "two"), text(alice_, "a1", "again")};
+  auto r = chat().append(batch);
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].message.seq, 1);
+  EXPECT_EQ((*r)[1].message.seq, 2);
+  EXPECT_TRUE((*r)[2].duplicate);
+  EXPECT_EQ((*r)[2].message.seq, 1);
+  EXPECT_EQ(send(alice_, "a2", "three").message.seq, 3);
+  auto all = *chat().messages_after(conversation_, 0, 100);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].body, "{\"text\":\"three\"}");
+}
+
+TEST_F(ChatStoreTest, PagesForwardAndBackward) {
+  for (int i = 1; i <= 10; ++i) send(alice_, "m" + std::to_string(i), "n" + std::to_string(i));
+  auto after = *chat().messages_after(conversation_, 7, 100);
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after.front().seq, 8);
+  auto before = *chat().messages_before(conversation_, 6, 3);
+  ASSERT_EQ(before.size(), 3u);
+  EXPECT_EQ(before.front().seq, 3);
+  EXPECT_EQ(before.back().seq, 5);
+}
+
+TEST_F(ChatStoreTest, ReadCursorsMoveForwardOnlyAndCountUnread) {
+  for (int i = 1; i <= 4; ++i) send(alice_, "m" + std::to_string(i), "hi");
+  EXPECT_EQ(*chat().mark_read(conversation_, bob_, 2), 2);
+  EXPECT_EQ(*chat().mark_read(conversation_, bob_, 1), 2);    // never back
+  EXPECT_EQ(*chat().mark_read(conversation_, bob_, 999), 4);  // never past the end
+  EXPECT_EQ(chat().mark_read(conversation_, carol_, 1).error().code, Errc::not_found);
+  send(alice_, "m5", "more");
+  auto rows = *chat().conversations_of(bob_);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].peer_id, alice_);
+  EXPECT_EQ(rows[0].unread, 1);
+  EXPECT_EQ(rows[0].last_message->seq, 5);
+  auto mine = *chat().conversations_of(alice_);
+  EXPECT_EQ(mine[0].unread, 0);  // one's own messages are never unread
+  EXPECT_EQ(mine[0].peer_read_seq, 4);
+}
+
+TEST_F(ChatStoreTest, RecallRemovesContentAndSearchTextAndAppendsANotice) {
+  send(alice_, "m1", "secret 密码");
+  NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", "", 20};
+  auto r = chat().recall(conversation_, 1, notice);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->message.seq, 2);
+  auto m = *chat().message(conversation_, 1);
+  EXPECT_TRUE(m.recalled);
+  EXPECT_EQ(m.body, "{}");
+  EXPECT_EQ(chat().recall(conversation_, 1, notice).error().code, Errc::not_found);
+  SearchQuery q{bob_, server::match_query("密码"), {}, {}, {}, 10};
+  EXPECT_TRUE(chat().search(q)->empty());
+}
+
+TEST_F(ChatStoreTest, SearchFindsCjkWordsInsideSentencesAndOnlyInOwnConversations) {
+  send(alice_, "m1", "我们明天去北京开会", 100);
+  send(bob_, "m2", "Meeting tomorrow in Beijing", 200);
+  send(alice_, "m3", "京北 is not 北京", 300);
+  auto cjk = *chat().search({bob_, server::match_query("北京"), {}, {}, {}, 10});
+  ASSERT_EQ(cjk.size(), 2u);
+  EXPECT_EQ(cjk[0].seq, 3);  // newest first
+  EXPECT_EQ(chat().search({bob_, server::match_query("开北"), {}, {}, {}, 10})->size(), 0u);
+  EXPECT_EQ(chat().search({bob_, server::match_query("beijing tomorrow"), {}, {}, {}, 10})->size(), 1u);
+  EXPECT_EQ(chat().search({bob_, "", {}, 150, 301, 10})->size(), 2u);
+  EXPECT_TRUE(chat().search({carol_, server::match_query("北京"), {}, {}, {}, 10})->empty());
+}
+
+TEST(MessageWriter, ConcurrentAppendsGetDistinctConsecutiveSeqs) {
+  auto dir = std::filesystem::temp_directory_path() / ("parley-writer-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto store = std::move(*open_sqlite_store({(dir / "db").string(), false}));
+  store->accounts().create_user({"alice", "h", "a", 1});
+  store->accounts().create_user({"bob", "h", "b", 1});
+  auto conversation = *store->chat().direct_conversation(10001, 10002, 1);
+  {
+    server::MessageWriter writer(store->chat(), 16);
+    std::vector<std::thread> threads;
+    std::vector<std::vector<std::int64_t>> seqs(8);
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 50; ++i) {
+          auto r = writer.append({conversation, 10001, std::to_string(t) + "-" + std::to_string(i), "text", "{}", "", 1});
+          ASSERT_TRUE(r);
+          seqs[t].push_back(r->message.seq);
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (const auto& s : seqs) EXPECT_TRUE(std::is_sorted(s.begin(), s.end()));  // order per sender kept
+  }
+  auto all = *store->chat().messages_after(conversation, 0, 1000);
+  ASSERT_EQ(all.size(), 400u);
+  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace parley::store
