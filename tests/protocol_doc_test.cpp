@@ -71,6 +71,13 @@ Status decode_typed(const std::string& type, bool is_request, const boost::json:
   if (type == type::kProfileGet) return check_pair<ProfileGetRequest, Profile>(is_request, data);
   if (type == type::kProfileUpdate) return check_pair<ProfileUpdateRequest, Profile>(is_request, data);
   if (type == type::kUserSearch) return check_pair<UserSearchRequest, UserSearchResult>(is_request, data);
+  if (type == type::kMessageSend) return check_pair<MessageSendRequest, MessageSendResult>(is_request, data);
+  if (type == type::kConversations) return check_pair<ConversationsRequest, ConversationsResult>(is_request, data);
+  if (type == type::kSync) return check_pair<SyncRequest, MessagesResult>(is_request, data);
+  if (type == type::kHistory) return check_pair<HistoryRequest, MessagesResult>(is_request, data);
+  if (type == type::kMessageRead) return check_pair<MessageReadRequest, MessageReadResult>(is_request, data);
+  if (type == type::kMessageRecall) return check_pair<MessageRecallRequest, MessageRecallResult>(is_request, data);
+  if (type == type::kMessageSearch) return check_pair<MessageSearchRequest, MessagesResult>(is_request, data);
   return make_error(Errc::unknown_type, "no typed decoder for " + type);
 }
 
@@ -115,6 +122,10 @@ TEST(ProtocolDoc, EveryExampleParses) {
         EXPECT_TRUE(round_trip<KickedEvent>(parsed->data));
       } else if (parsed->type == event::kServerShutdown) {
         EXPECT_TRUE(round_trip<ServerShutdownEvent>(parsed->data));
+      } else if (parsed->type == event::kMessage) {
+        EXPECT_TRUE(round_trip<ChatMessage>(parsed->data));
+      } else if (parsed->type == event::kRead) {
+        EXPECT_TRUE(round_trip<ReadEvent>(parsed->data));
       } else {
         ADD_FAILURE() << "no typed decoder for event " << parsed->type;
       }
