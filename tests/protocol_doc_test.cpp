@@ -78,6 +78,8 @@ Status decode_typed(const std::string& type, bool is_request, const boost::json:
   if (type == type::kMessageRead) return check_pair<MessageReadRequest, MessageReadResult>(is_request, data);
   if (type == type::kMessageRecall) return check_pair<MessageRecallRequest, MessageRecallResult>(is_request, data);
   if (type == type::kMessageSearch) return check_pair<MessageSearchRequest, MessagesResult>(is_request, data);
+  if (type == type::kPresenceSet) return check_pair<PresenceSetRequest, EmptyResult>(is_request, data);
+  if (type == type::kTyping) return check_pair<TypingRequest, EmptyResult>(is_request, data);
   return make_error(Errc::unknown_type, "no typed decoder for " + type);
 }
 
@@ -126,6 +128,10 @@ TEST(ProtocolDoc, EveryExampleParses) {
         EXPECT_TRUE(round_trip<ChatMessage>(parsed->data));
       } else if (parsed->type == event::kRead) {
         EXPECT_TRUE(round_trip<ReadEvent>(parsed->data));
+      } else if (parsed->type == event::kPresence) {
+        EXPECT_TRUE(round_trip<PresenceEvent>(parsed->data));
+      } else if (parsed->type == event::kTyping) {
+        EXPECT_TRUE(round_trip<TypingEvent>(parsed->data));
       } else {
         ADD_FAILURE() << "no typed decoder for event " << parsed->type;
       }

@@ -5,6 +5,7 @@
 #include "proto/accounts.hpp"
 #include "proto/chat.hpp"
 #include "proto/errors.hpp"
+#include "proto/presence.hpp"
 #include "proto/system.hpp"
 
 // The typed `data` of every request, result and event of protocol v1, one header per

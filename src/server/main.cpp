@@ -14,6 +14,7 @@
 #include "server/services/accounts_service.hpp"
 #include "server/services/chat_service.hpp"
 #include "server/services/message_writer.hpp"
+#include "server/services/presence_service.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/store.hpp"
 
@@ -101,6 +102,11 @@ int run(const Config& config) {
   ChatService chat((*store)->chat(), (*store)->accounts(), writer, registry, may_message, system_clock(),
                    {config.max_text_chars, config.recall_window_s * 1000});
   add_chat_handlers(dispatcher, chat);
+  // Until the friends domain lands, presence has nobody to tell but one's own devices.
+  PresenceService presence(registry, (*store)->chat(), [](std::int64_t) { return std::vector<std::int64_t>{}; },
+                           system_clock(), {});
+  presence.attach();
+  add_presence_handlers(dispatcher, presence);
   if (config.demo_data) seed_demo_data((*store)->accounts(), accounts);
 
   NetServer server(config, dispatcher);

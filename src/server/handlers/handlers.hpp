@@ -4,6 +4,7 @@
 #include "server/dispatcher.hpp"
 #include "server/services/accounts_service.hpp"
 #include "server/services/chat_service.hpp"
+#include "server/services/presence_service.hpp"
 #include "server/sessions/session_registry.hpp"
 
 // The request handlers, one small function per request type, grouped by domain. Each
@@ -18,5 +19,8 @@ void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, Se
 
 // message_send, conversations, sync, history, message_read, message_recall, message_search.
 void add_chat_handlers(Dispatcher& dispatcher, ChatService& chat);
+
+// presence_set, typing.
+void add_presence_handlers(Dispatcher& dispatcher, PresenceService& presence);
 
 }  // namespace parley::server

@@ -7,23 +7,40 @@ namespace parley::server {
 std::vector<std::shared_ptr<Connection>> SessionRegistry::attach(std::int64_t user_id, const std::string& device,
                                                                  const std::shared_ptr<Connection>& connection) {
   std::vector<std::shared_ptr<Connection>> displaced;
-  std::lock_guard lock(mutex_);
-  auto& entries = users_[user_id];
-  std::erase_if(entries, [&](const Entry& e) {
-    if (e.device != device || e.connection_id == connection->id()) return false;
-    if (auto live = e.connection.lock()) displaced.push_back(std::move(live));
-    return true;
-  });
-  entries.push_back(Entry{device, connection->id(), connection});
+  bool first = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto& entries = users_[user_id];
+    first = entries.empty();
+    std::erase_if(entries, [&](const Entry& e) {
+      if (e.device != device || e.connection_id == connection->id()) return false;
+      if (auto live = e.connection.lock()) displaced.push_back(std::move(live));
+      return true;
+    });
+    entries.push_back(Entry{device, connection->id(), connection});
+  }
+  if (first && observer_) observer_(user_id, true);
   return displaced;
 }
 
 void SessionRegistry::detach(std::int64_t user_id, std::uint64_t connection_id) {
+  bool last = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = users_.find(user_id);
+    if (it == users_.end()) return;
+    std::erase_if(it->second, [&](const Entry& e) { return e.connection_id == connection_id; });
+    if (it->second.empty()) {
+      users_.erase(it);
+      last = true;
+    }
+  }
+  if (last && observer_) observer_(user_id, false);
+}
+
+bool SessionRegistry::is_online(std::int64_t user_id) const {
   std::lock_guard lock(mutex_);
-  auto it = users_.find(user_id);
-  if (it == users_.end()) return;
-  std::erase_if(it->second, [&](const Entry& e) { return e.connection_id == connection_id; });
-  if (it->second.empty()) users_.erase(it);
+  return users_.count(user_id) > 0;
 }
 
 template <class Keep>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,6 +18,13 @@ namespace parley::server {
 // Holds connections weakly: a connection that ends removes itself with detach().
 class SessionRegistry {
  public:
+  // Told (outside the registry's lock) when a user's first device connects and when the
+  // last one goes: presence follows these.
+  using OnlineObserver = std::function<void(std::int64_t user_id, bool online)>;
+  // Set once, before the server starts.
+  void set_online_observer(OnlineObserver observer) { observer_ = std::move(observer); }
+  bool is_online(std::int64_t user_id) const;
+
   // Records `connection` as user/device and returns the other connections of the same
   // user and device, which the caller signs out ("logged in elsewhere").
   std::vector<std::shared_ptr<Connection>> attach(std::int64_t user_id, const std::string& device,
@@ -51,6 +59,7 @@ class SessionRegistry {
   template <class Keep>
   std::vector<std::shared_ptr<Connection>> select(std::int64_t user_id, Keep keep) const;
 
+  OnlineObserver observer_;
   mutable std::mutex mutex_;
   std::unordered_map<std::int64_t, std::vector<Entry>> users_;  // GUARDED_BY(mutex_)
 };

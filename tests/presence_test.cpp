@@ -1,0 +1,140 @@
+// Presence and typing between friends, against the real parleyd.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include "tests/server_process.hpp"
+
+namespace parley::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::int64_t kAlice = 10001, kBob = 10002;
+
+std::unique_ptr<client::Client> device(const ServerProcess& server, const std::string& user, const std::string& id) {
+  auto c = connect(server);
+  auto in = c->call<proto::LoginResult>(proto::type::kLogin, proto::LoginRequest{user, kPassword, id});
+  if (!in) throw std::runtime_error("login: " + in.error().message);
+  return c;
+}
+
+void befriend(client::Client& a, client::Client& b, std::int64_t b_id) {
+  auto asked = a.call<proto::FriendRequestResult>(proto::type::kFriendRequest, proto::FriendRequestRequest{b_id, {}});
+  ASSERT_TRUE(asked) << asked.error().message;
+  auto answered = b.request(proto::type::kFriendRespond, {{"request_id", asked->request_id}, {"accept", true}});
+  ASSERT_TRUE(answered) << answered.error().message;
+}
+
+// The next presence event about `user_id`, skipping others.
+std::optional<std::string> presence_of(client::Client& c, std::int64_t user_id, std::chrono::milliseconds wait = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto e = wait_event(c, proto::event::kPresence, left);
+    if (!e) return std::nullopt;
+    if (e->data.at("user_id") == user_id) return std::string(e->data.at("status").as_string());
+  }
+  return std::nullopt;
+}
+
+class PresenceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* user : {"alice", "bob", "carol"}) register_and_login(*server_, user);
+    auto a = device(*server_, "alice", "setup");
+    auto b = device(*server_, "bob", "setup");
+    befriend(*a, *b, kBob);
+  }
+  std::unique_ptr<ServerProcess> server_ =
+      std::make_unique<ServerProcess>(std::vector<std::string>{"--idle-timeout-ms", "1000"});
+};
+
+TEST_F(PresenceTest, FriendsSeeStatusChangesLiveAndInvisibleLooksOffline) {
+  auto alice = device(*server_, "alice", "phone");
+  auto carol = device(*server_, "carol", "phone");
+  auto bob = device(*server_, "bob", "phone");
+  EXPECT_EQ(presence_of(*alice, kBob), "online");
+  auto bob_laptop = device(*server_, "bob", "laptop");
+  ASSERT_TRUE(bob->request(proto::type::kPresenceSet, {{"status", "away"}}));
+  EXPECT_EQ(presence_of(*alice, kBob), "away");
+  EXPECT_EQ(presence_of(*bob_laptop, kBob), "away");
+  ASSERT_TRUE(bob->request(proto::type::kPresenceSet, {{"status", "invisible"}}));
+  EXPECT_EQ(presence_of(*alice, kBob), "offline");
+  EXPECT_EQ(presence_of(*bob_laptop, kBob), "invisible");  // one's own devices know
+  ASSERT_TRUE(bob->request(proto::type::kPresenceSet, {{"status", "busy"}}));
+  EXPECT_EQ(presence_of(*alice, kBob), "busy");
+  bob->close();
+  bob_laptop->close();
+  EXPECT_EQ(presence_of(*alice, kBob), "offline");
+  // A stranger hears nothing of any of it.
+  EXPECT_FALSE(presence_of(*carol, kBob, 300ms));
+  EXPECT_EQ(alice->request(proto::type::kPresenceSet, {{"status", "sleeping"}}).error().field, "status");
+}
+
+TEST_F(PresenceTest, TypingReachesThePeerButNeverFromAnInvisibleUser) {
+  auto alice = device(*server_, "alice", "phone");
+  auto bob = device(*server_, "bob", "phone");
+  proto::MessageSendRequest hello;
+  hello.to = kBob;
+  hello.client_id = "t-1";
+  hello.body = {{"text", "hi"}};
+  auto conversation = alice->call<proto::MessageSendResult>(proto::type::kMessageSend, hello)->conversation_id;
+  ASSERT_TRUE(bob->request(proto::type::kTyping, {{"conversation_id", conversation}}));
+  auto typing = wait_event(*alice, proto::event::kTyping);
+  ASSERT_TRUE(typing);
+  EXPECT_EQ(typing->data.at("user_id"), kBob);
+  // A second one within the interval is dropped, silently.
+  ASSERT_TRUE(bob->request(proto::type::kTyping, {{"conversation_id", conversation}}));
+  EXPECT_FALSE(wait_event(*alice, proto::event::kTyping, 300ms));
+  ASSERT_TRUE(bob->request(proto::type::kPresenceSet, {{"status", "invisible"}}));
+  std::this_thread::sleep_for(2100ms);
+  ASSERT_TRUE(bob->request(proto::type::kTyping, {{"conversation_id", conversation}}));
+  EXPECT_FALSE(wait_event(*alice, proto::event::kTyping, 500ms));
+  auto carol = device(*server_, "carol", "phone");
+  EXPECT_EQ(carol->request(proto::type::kTyping, {{"conversation_id", conversation}}).error().code,
+            proto::Errc::not_found);
+}
+
+// A WebSocket that logs in and then goes silent: it never reads again, so it never
+// answers the server's pings, like a phone that lost its network.
+int silent_login(std::uint16_t port, const std::string& user) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
+  std::string upgrade = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  ::send(fd, upgrade.data(), upgrade.size(), 0);
+  std::string head;
+  char ch;
+  while (head.find("\r\n\r\n") == std::string::npos && ::recv(fd, &ch, 1, 0) == 1) head.push_back(ch);
+  auto frame = [&](const std::string& text) {
+    std::string f = {static_cast<char>(0x81), static_cast<char>(0x80 | text.size())};  // FIN text, masked, < 126
+    f.append(4, '\0');                                                                 // a zero mask key
+    f += text;
+    ::send(fd, f.data(), f.size(), 0);
+  };
+  frame(R"({"id":1,"type":"hello","data":{"versions":[1]}})");
+  frame(R"({"id":2,"type":"login","data":{"username":")" + user + R"(","password":"correct horse 1","device":"lost"}})");
+  return fd;
+}
+
+TEST_F(PresenceTest, AVanishedDeviceGoesOfflineAfterTheIdleTimeout) {
+  auto alice = device(*server_, "alice", "phone");
+  int fd = silent_login(server_->port(), "bob");
+  EXPECT_EQ(presence_of(*alice, kBob), "online");
+  EXPECT_EQ(presence_of(*alice, kBob, 15s), "offline");  // idle timeout 1 s here; 40 s by default
+  ::close(fd);
+}
+
+}  // namespace
+}  // namespace parley::test
