@@ -4,6 +4,7 @@
 
 #include "proto/accounts.hpp"
 #include "proto/errors.hpp"
+#include "proto/friends.hpp"
 #include "proto/system.hpp"
 
 // The typed `data` of every request, result and event of protocol v1, one header per

@@ -55,6 +55,7 @@ std::vector<Setting> settings_of(Config& c) {
       {"accounts.argon2_ops", "--argon2-ops", "Argon2id passes per password hash (libsodium minimum 1)", &c.argon2_ops},
       {"accounts.argon2_memory_kib", "--argon2-memory-kib", "Argon2id memory per password hash, KiB (minimum 8)", &c.argon2_memory_kib},
       {"store.synchronous", "--store-synchronous", "full (survives power loss) or normal (survives a process crash)", &c.store_synchronous},
+      {"chat.allow_strangers", "--allow-strangers", "users who are not friends may message each other, unless the recipient's privacy refuses (--no-allow-strangers: only friends)", &c.allow_strangers},
   };
 }
 
@@ -202,7 +203,10 @@ proto::Result<Startup> load_config(int argc, char** argv) {
         [&](auto* target) {
           using T = std::remove_pointer_t<decltype(target)>;
           if constexpr (std::is_same_v<T, bool>) {
-            s.option = app.add_flag(s.flag, *target, help);
+            // Every switch can be turned off too (--no-demo-data), which matters for the
+            // ones that default to on; --flag=false works as well.
+            std::string names = std::string(s.flag) + ",!--no-" + std::string(s.flag).substr(2);
+            s.option = app.add_flag(names, *target, help);
           } else {
             s.option = app.add_option(s.flag, *target, help)->capture_default_str();
           }

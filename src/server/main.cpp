@@ -12,6 +12,7 @@
 #include "server/handlers/handlers.hpp"
 #include "server/net/server.hpp"
 #include "server/services/accounts_service.hpp"
+#include "server/services/friends_service.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/store.hpp"
 
@@ -89,10 +90,13 @@ int run(const Config& config) {
                           config.login_failure_window_s * 1000});
   AccountsService accounts((*store)->accounts(), hasher, throttle, system_clock(), {config.token_ttl_s * 1000});
   SessionRegistry registry;
+  FriendsService friends((*store)->friends(), (*store)->accounts(), registry, system_clock(),
+                         {.allow_strangers = config.allow_strangers});
   Dispatcher dispatcher(accounts, registry);
   proto::Limits limits{config.max_frame_bytes, config.max_requests_per_second, config.idle_timeout_ms};
   add_system_handlers(dispatcher, limits, system_clock());
   add_accounts_handlers(dispatcher, accounts, registry);
+  add_friends_handlers(dispatcher, friends);
   if (config.demo_data) seed_demo_data((*store)->accounts(), accounts);
 
   NetServer server(config, dispatcher);

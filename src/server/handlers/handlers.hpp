@@ -3,6 +3,7 @@
 #include "proto/messages.hpp"
 #include "server/dispatcher.hpp"
 #include "server/services/accounts_service.hpp"
+#include "server/services/friends_service.hpp"
 #include "server/sessions/session_registry.hpp"
 
 // The request handlers, one small function per request type, grouped by domain. Each
@@ -14,5 +15,10 @@ void add_system_handlers(Dispatcher& dispatcher, const proto::Limits& limits, Cl
 
 // register, login, auth, logout, change_password, profile_get, profile_update, user_search.
 void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, SessionRegistry& registry);
+
+// friend_request, friend_requests, friend_respond, friends_list, friend_delete,
+// friend_remark, friend_move, category_*, block, unblock, blocks_list, privacy_get,
+// privacy_set.
+void add_friends_handlers(Dispatcher& dispatcher, FriendsService& friends);
 
 }  // namespace parley::server

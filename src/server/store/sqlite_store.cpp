@@ -1,6 +1,7 @@
 // The SQLite Store: one database, one store per domain on it.
 #include "server/store/sqlite_accounts_store.hpp"
 #include "server/store/sqlite_database.hpp"
+#include "server/store/sqlite_friends_store.hpp"
 #include "server/store/store.hpp"
 
 namespace parley::store {
@@ -8,12 +9,14 @@ namespace {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const SqliteOptions& options) : db_(options), accounts_(db_) {
+  explicit SqliteStore(const SqliteOptions& options) : db_(options), accounts_(db_), friends_(db_) {
     // Domains in dependency order: later ones refer to users.
     db_.migrate("accounts", SqliteAccountsStore::migrations());
+    db_.migrate("friends", SqliteFriendsStore::migrations());
   }
 
   AccountsStore& accounts() override { return accounts_; }
+  FriendsStore& friends() override { return friends_; }
 
   Result<void> checkpoint() override {
     return db_.with([](SQLite::Database& db) -> Result<void> {
@@ -25,6 +28,7 @@ class SqliteStore final : public Store {
  private:
   SqliteDatabase db_;
   SqliteAccountsStore accounts_;
+  SqliteFriendsStore friends_;
 };
 
 }  // namespace

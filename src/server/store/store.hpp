@@ -5,6 +5,7 @@
 
 #include "server/store/accounts_store.hpp"
 #include "server/store/errors.hpp"
+#include "server/store/friends_store.hpp"
 
 // The storage every service writes through: one interface per domain, all backed by one
 // database. They know rows, not protocol messages: SQL stays behind them, and a
@@ -18,6 +19,7 @@ class Store {
   virtual ~Store() = default;
 
   virtual AccountsStore& accounts() = 0;
+  virtual FriendsStore& friends() = 0;
 
   // Writes everything to the main database file; called on shutdown.
   virtual Result<void> checkpoint() = 0;
