@@ -103,7 +103,8 @@ int run(const Config& config) {
   auto port = server.bind();
   if (!port) return fail(port.error().message);
   announce(config, *port);
-  spdlog::info("listening address={} port={} data_dir={} tls={}", config.listen, *port, config.data_dir, !config.tls_cert.empty() || config.tls_self_signed);
+  spdlog::info("listening address={} port={} data_dir={} tls={} allow_strangers={}", config.listen, *port,
+               config.data_dir, !config.tls_cert.empty() || config.tls_self_signed, config.allow_strangers);
   server.run();
   if (auto s = (*store)->checkpoint(); !s) spdlog::error("final checkpoint failed error=\"{}\"", s.error().message);
   spdlog::info("stopped");
