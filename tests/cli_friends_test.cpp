@@ -3,8 +3,8 @@
 
 #include <thread>
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "tests/cli_runner.hpp"
 

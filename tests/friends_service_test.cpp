@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <mutex>
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "proto/codec.hpp"
 #include "server/services/friends_service.hpp"
@@ -53,9 +53,8 @@ std::vector<std::string> types(const std::vector<proto::Event>& events) {
 class FriendsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("parley-friends-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("parley-friends-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     store_ = std::move(*store::open_sqlite_store({(dir_ / "db").string(), false}));
     make_service({});
@@ -80,11 +79,13 @@ class FriendsServiceTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   void make_service(FriendsService::Options options) {
-    service_ = std::make_unique<FriendsService>(store_->friends(), store_->accounts(), registry_,
-                                                [this] { return now_; }, options);
+    service_ = std::make_unique<FriendsService>(
+        store_->friends(), store_->accounts(), registry_, [this] { return now_; }, options);
   }
 
-  RecordingConnection& device(const Caller& who) { return *connections_[static_cast<std::size_t>(who.connection_id - 1)]; }
+  RecordingConnection& device(const Caller& who) {
+    return *connections_[static_cast<std::size_t>(who.connection_id - 1)];
+  }
   void drain() {
     for (auto& c : connections_) c->take();
     alice_phone_->take();
@@ -329,8 +330,8 @@ TEST_F(FriendsServiceTest, BlockErrorsAndList) {
   befriend(alice_, bob_);
   ASSERT_TRUE(service_->block(alice_, {bob_.user_id}));
   EXPECT_EQ(types(alice_phone_->take()), std::vector<std::string>{"friends_changed"});
-  EXPECT_TRUE(device(alice_).take().empty());  // not to the device that did it
-  EXPECT_TRUE(device(bob_).take().empty());    // blocked users are not told
+  EXPECT_TRUE(device(alice_).take().empty());                        // not to the device that did it
+  EXPECT_TRUE(device(bob_).take().empty());                          // blocked users are not told
   EXPECT_TRUE(service_->are_friends(alice_.user_id, bob_.user_id));  // blocking keeps the friendship
   EXPECT_TRUE(service_->is_blocked(alice_.user_id, bob_.user_id));
   EXPECT_FALSE(service_->is_blocked(bob_.user_id, alice_.user_id));

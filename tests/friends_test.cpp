@@ -2,8 +2,8 @@
 // events that reach them.
 #include <thread>
 
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 #include "tests/server_process.hpp"
 
@@ -44,7 +44,8 @@ std::unique_ptr<client::Client> login(const ServerProcess& server, const std::st
 }
 
 void register_only(const ServerProcess& server, const std::string& user) {
-  auto r = connect(server)->call<proto::RegisterResult>(proto::type::kRegister, proto::RegisterRequest{user, kPassword, {}});
+  auto r =
+      connect(server)->call<proto::RegisterResult>(proto::type::kRegister, proto::RegisterRequest{user, kPassword, {}});
   if (!r) throw std::runtime_error("register " + user + ": " + r.error().message);
 }
 
@@ -265,18 +266,19 @@ TEST_F(FriendsTest, DeleteTellsTheOtherSideAndMyOtherDevices) {
 
 TEST_F(FriendsTest, CategoriesAndRemarks) {
   befriend_alice_and_bob();
-  auto call = [&](std::string_view type, auto request) {
-    return alice_->call<proto::EmptyResult>(type, request);
-  };
+  auto call = [&](std::string_view type, auto request) { return alice_->call<proto::EmptyResult>(type, request); };
   auto dflt = list(*alice_).categories[0].category_id;
 
-  auto work = alice_->call<proto::CategoryCreateResult>(proto::type::kCategoryCreate, proto::CategoryCreateRequest{"同事"});
+  auto work =
+      alice_->call<proto::CategoryCreateResult>(proto::type::kCategoryCreate, proto::CategoryCreateRequest{"同事"});
   ASSERT_TRUE(work) << work.error().message;
   expect_event(*alice_phone_, proto::event::kFriendsChanged);
-  expect_error(alice_->call<proto::CategoryCreateResult>(proto::type::kCategoryCreate, proto::CategoryCreateRequest{"同事"}),
-               Errc::conflict, "name");
-  expect_error(alice_->call<proto::CategoryCreateResult>(proto::type::kCategoryCreate, proto::CategoryCreateRequest{""}),
-               Errc::bad_request, "name");
+  expect_error(
+      alice_->call<proto::CategoryCreateResult>(proto::type::kCategoryCreate, proto::CategoryCreateRequest{"同事"}),
+      Errc::conflict, "name");
+  expect_error(
+      alice_->call<proto::CategoryCreateResult>(proto::type::kCategoryCreate, proto::CategoryCreateRequest{""}),
+      Errc::bad_request, "name");
 
   ASSERT_TRUE(call(proto::type::kFriendMove, proto::FriendMoveRequest{kBob, work->category_id}));
   expect_event(*alice_phone_, proto::event::kFriendsChanged);
@@ -314,7 +316,8 @@ TEST_F(FriendsTest, CategoriesAndRemarks) {
 }
 
 TEST_F(FriendsTest, AcceptingIntoAChosenCategory) {
-  auto school = bob_->call<proto::CategoryCreateResult>(proto::type::kCategoryCreate, proto::CategoryCreateRequest{"school"});
+  auto school =
+      bob_->call<proto::CategoryCreateResult>(proto::type::kCategoryCreate, proto::CategoryCreateRequest{"school"});
   auto sent = request(*alice_, kBob);
   expect_event(*bob_, proto::event::kFriendRequest);
   ASSERT_TRUE(respond(*bob_, sent->request_id, true, std::nullopt, school->category_id));
@@ -363,7 +366,8 @@ TEST_F(FriendsTest, PrivacyDefaultsToAllowingStrangers) {
   auto set = alice_->call<proto::Privacy>(proto::type::kPrivacySet, proto::Privacy{false});
   ASSERT_TRUE(set);
   EXPECT_FALSE(set->allow_strangers);
-  EXPECT_FALSE(alice_phone_->call<proto::Privacy>(proto::type::kPrivacyGet, proto::PrivacyGetRequest{})->allow_strangers);
+  EXPECT_FALSE(
+      alice_phone_->call<proto::Privacy>(proto::type::kPrivacyGet, proto::PrivacyGetRequest{})->allow_strangers);
   EXPECT_TRUE(bob_->call<proto::Privacy>(proto::type::kPrivacyGet, proto::PrivacyGetRequest{})->allow_strangers);
   expect_error(alice_->request(proto::type::kPrivacySet, {}), Errc::bad_request, "allow_strangers");
 }

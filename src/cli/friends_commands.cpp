@@ -50,8 +50,8 @@ std::string who(const proto::UserSummary& u) {
 }
 
 Outcome<void> show_list(const Context& context, const SavedSession& saved) {
-  auto reply = session_call<proto::FriendsListResult>(context, saved, proto::type::kFriendsList,
-                                                      proto::FriendsListRequest{});
+  auto reply =
+      session_call<proto::FriendsListResult>(context, saved, proto::type::kFriendsList, proto::FriendsListRequest{});
   if (!reply) return reply.error();
   const Output& out = context.out();
   out.result(reply->raw);
@@ -100,8 +100,8 @@ Outcome<void> send_request(const Context& context, const SavedSession& saved, co
 }
 
 Outcome<void> show_categories(const Context& context, const SavedSession& saved) {
-  auto reply = session_call<proto::FriendsListResult>(context, saved, proto::type::kFriendsList,
-                                                      proto::FriendsListRequest{});
+  auto reply =
+      session_call<proto::FriendsListResult>(context, saved, proto::type::kFriendsList, proto::FriendsListRequest{});
   if (!reply) return reply.error();
   const Output& out = context.out();
   boost::json::object raw{{"categories", reply->raw.at("categories")}};
@@ -122,8 +122,8 @@ Outcome<void> create_category(const Context& context, const SavedSession& saved,
 }
 
 Outcome<void> show_blocks(const Context& context, const SavedSession& saved) {
-  auto reply = session_call<proto::BlocksListResult>(context, saved, proto::type::kBlocksList,
-                                                     proto::BlocksListRequest{});
+  auto reply =
+      session_call<proto::BlocksListResult>(context, saved, proto::type::kBlocksList, proto::BlocksListRequest{});
   if (!reply) return reply.error();
   const Output& out = context.out();
   out.result(reply->raw);

@@ -10,10 +10,9 @@ inline constexpr std::int64_t kListCap = 100'000;
 
 template <>
 struct Schema<UserSummary> {
-  static constexpr auto fields = std::make_tuple(required("user_id", &UserSummary::user_id, 0, kMax),
-                                                 required("username", &UserSummary::username, 0, kNameCap),
-                                                 required("nickname", &UserSummary::nickname, 0, kTextCap),
-                                                 required("avatar", &UserSummary::avatar, 0, kTextCap));
+  static constexpr auto fields = std::make_tuple(
+      required("user_id", &UserSummary::user_id, 0, kMax), required("username", &UserSummary::username, 0, kNameCap),
+      required("nickname", &UserSummary::nickname, 0, kTextCap), required("avatar", &UserSummary::avatar, 0, kTextCap));
 };
 
 template <>
@@ -35,23 +34,21 @@ struct Schema<FriendRequestsRequest> {
 
 template <>
 struct Schema<IncomingFriendRequest> {
-  static constexpr auto fields =
-      std::make_tuple(required("request_id", &IncomingFriendRequest::request_id, 0, kMax),
-                      required("from", &IncomingFriendRequest::from, 0, 0),
-                      required("note", &IncomingFriendRequest::note, 0, kTextCap),
-                      required("created_at", &IncomingFriendRequest::created_at, 0, kMax));
+  static constexpr auto fields = std::make_tuple(required("request_id", &IncomingFriendRequest::request_id, 0, kMax),
+                                                 required("from", &IncomingFriendRequest::from, 0, 0),
+                                                 required("note", &IncomingFriendRequest::note, 0, kTextCap),
+                                                 required("created_at", &IncomingFriendRequest::created_at, 0, kMax));
 };
 
 template <>
 struct Schema<OutgoingFriendRequest> {
-  static constexpr auto fields =
-      std::make_tuple(required("request_id", &OutgoingFriendRequest::request_id, 0, kMax),
-                      required("to", &OutgoingFriendRequest::to, 0, 0),
-                      required("note", &OutgoingFriendRequest::note, 0, kTextCap),
-                      required("status", &OutgoingFriendRequest::status, 0, kNameCap),
-                      required("reason", &OutgoingFriendRequest::reason, 0, kTextCap),
-                      required("created_at", &OutgoingFriendRequest::created_at, 0, kMax),
-                      required("decided_at", &OutgoingFriendRequest::decided_at, 0, kMax));
+  static constexpr auto fields = std::make_tuple(required("request_id", &OutgoingFriendRequest::request_id, 0, kMax),
+                                                 required("to", &OutgoingFriendRequest::to, 0, 0),
+                                                 required("note", &OutgoingFriendRequest::note, 0, kTextCap),
+                                                 required("status", &OutgoingFriendRequest::status, 0, kNameCap),
+                                                 required("reason", &OutgoingFriendRequest::reason, 0, kTextCap),
+                                                 required("created_at", &OutgoingFriendRequest::created_at, 0, kMax),
+                                                 required("decided_at", &OutgoingFriendRequest::decided_at, 0, kMax));
 };
 
 template <>

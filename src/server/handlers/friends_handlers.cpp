@@ -16,61 +16,69 @@ proto::Result<proto::EmptyResult> done(const proto::Status& s) {
 }  // namespace
 
 void add_friends_handlers(Dispatcher& dispatcher, FriendsService& friends) {
-  dispatcher.add(proto::type::kFriendRequest, {},
-                 typed<proto::FriendRequestRequest>([&friends](RequestContext& ctx, const proto::FriendRequestRequest& r) {
-                   return friends.send_request(caller(ctx), r);
-                 }));
+  dispatcher.add(
+      proto::type::kFriendRequest, {},
+      typed<proto::FriendRequestRequest>([&friends](RequestContext& ctx, const proto::FriendRequestRequest& r) {
+        return friends.send_request(caller(ctx), r);
+      }));
 
-  dispatcher.add(proto::type::kFriendRequests, {},
-                 typed<proto::FriendRequestsRequest>([&friends](RequestContext& ctx, const proto::FriendRequestsRequest&) {
-                   return friends.requests(caller(ctx));
-                 }));
+  dispatcher.add(
+      proto::type::kFriendRequests, {},
+      typed<proto::FriendRequestsRequest>([&friends](RequestContext& ctx, const proto::FriendRequestsRequest&) {
+        return friends.requests(caller(ctx));
+      }));
 
-  dispatcher.add(proto::type::kFriendRespond, {},
-                 typed<proto::FriendRespondRequest>([&friends](RequestContext& ctx, const proto::FriendRespondRequest& r) {
-                   return done(friends.respond(caller(ctx), r));
-                 }));
+  dispatcher.add(
+      proto::type::kFriendRespond, {},
+      typed<proto::FriendRespondRequest>([&friends](RequestContext& ctx, const proto::FriendRespondRequest& r) {
+        return done(friends.respond(caller(ctx), r));
+      }));
 
   dispatcher.add(proto::type::kFriendsList, {},
                  typed<proto::FriendsListRequest>([&friends](RequestContext& ctx, const proto::FriendsListRequest&) {
                    return friends.list(caller(ctx));
                  }));
 
-  dispatcher.add(proto::type::kFriendDelete, {},
-                 typed<proto::FriendDeleteRequest>([&friends](RequestContext& ctx, const proto::FriendDeleteRequest& r) {
-                   return done(friends.remove_friend(caller(ctx), r));
-                 }));
+  dispatcher.add(
+      proto::type::kFriendDelete, {},
+      typed<proto::FriendDeleteRequest>([&friends](RequestContext& ctx, const proto::FriendDeleteRequest& r) {
+        return done(friends.remove_friend(caller(ctx), r));
+      }));
 
-  dispatcher.add(proto::type::kFriendRemark, {},
-                 typed<proto::FriendRemarkRequest>([&friends](RequestContext& ctx, const proto::FriendRemarkRequest& r) {
-                   return done(friends.set_remark(caller(ctx), r));
-                 }));
+  dispatcher.add(
+      proto::type::kFriendRemark, {},
+      typed<proto::FriendRemarkRequest>([&friends](RequestContext& ctx, const proto::FriendRemarkRequest& r) {
+        return done(friends.set_remark(caller(ctx), r));
+      }));
 
   dispatcher.add(proto::type::kFriendMove, {},
                  typed<proto::FriendMoveRequest>([&friends](RequestContext& ctx, const proto::FriendMoveRequest& r) {
                    return done(friends.move_friend(caller(ctx), r));
                  }));
 
-  dispatcher.add(proto::type::kCategoryCreate, {},
-                 typed<proto::CategoryCreateRequest>([&friends](RequestContext& ctx, const proto::CategoryCreateRequest& r) {
-                   return friends.create_category(caller(ctx), r);
-                 }));
+  dispatcher.add(
+      proto::type::kCategoryCreate, {},
+      typed<proto::CategoryCreateRequest>([&friends](RequestContext& ctx, const proto::CategoryCreateRequest& r) {
+        return friends.create_category(caller(ctx), r);
+      }));
 
-  dispatcher.add(proto::type::kCategoryRename, {},
-                 typed<proto::CategoryRenameRequest>([&friends](RequestContext& ctx, const proto::CategoryRenameRequest& r) {
-                   return done(friends.rename_category(caller(ctx), r));
-                 }));
+  dispatcher.add(
+      proto::type::kCategoryRename, {},
+      typed<proto::CategoryRenameRequest>([&friends](RequestContext& ctx, const proto::CategoryRenameRequest& r) {
+        return done(friends.rename_category(caller(ctx), r));
+      }));
 
-  dispatcher.add(proto::type::kCategoryReorder, {},
-                 typed<proto::CategoryReorderRequest>(
-                     [&friends](RequestContext& ctx, const proto::CategoryReorderRequest& r) {
-                       return done(friends.reorder_categories(caller(ctx), r));
-                     }));
+  dispatcher.add(
+      proto::type::kCategoryReorder, {},
+      typed<proto::CategoryReorderRequest>([&friends](RequestContext& ctx, const proto::CategoryReorderRequest& r) {
+        return done(friends.reorder_categories(caller(ctx), r));
+      }));
 
-  dispatcher.add(proto::type::kCategoryDelete, {},
-                 typed<proto::CategoryDeleteRequest>([&friends](RequestContext& ctx, const proto::CategoryDeleteRequest& r) {
-                   return done(friends.delete_category(caller(ctx), r));
-                 }));
+  dispatcher.add(
+      proto::type::kCategoryDelete, {},
+      typed<proto::CategoryDeleteRequest>([&friends](RequestContext& ctx, const proto::CategoryDeleteRequest& r) {
+        return done(friends.delete_category(caller(ctx), r));
+      }));
 
   dispatcher.add(proto::type::kBlock, {},
                  typed<proto::BlockRequest>([&friends](RequestContext& ctx, const proto::BlockRequest& r) {

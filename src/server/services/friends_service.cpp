@@ -18,8 +18,8 @@ proto::UserSummary summary(const store::UserCard& u) { return {u.id, u.username,
 proto::UserSummary summary(const store::User& u) { return {u.id, u.username, u.nickname, u.avatar}; }
 
 proto::Friend to_friend(const store::FriendRow& f) {
-  return {f.user.id, f.user.username, f.user.nickname, f.user.avatar, f.user.signature,
-          f.remark,  f.category_id,   f.since};
+  return {f.user.id,        f.user.username, f.user.nickname, f.user.avatar,
+          f.user.signature, f.remark,        f.category_id,   f.since};
 }
 
 proto::FriendCategory to_category(const store::CategoryRow& c) { return {c.id, c.name, c.position, c.is_default}; }
@@ -132,8 +132,8 @@ proto::Result<proto::FriendRequestResult> FriendsService::send_request(const Cal
     return proto::FriendRequestResult{request.id, proto::request_status::kAccepted};
   }
   // A repeat is delivered again only when they have not seen it as it is now.
-  bool deliver = !request.hidden && (sent->outcome == Outcome::created || sent->was_hidden ||
-                                     sent->old_note != request.note);
+  bool deliver =
+      !request.hidden && (sent->outcome == Outcome::created || sent->was_hidden || sent->old_note != request.note);
   if (deliver) {
     auto self = accounts_.user_by_id(me.user_id);
     if (self) {
@@ -147,8 +147,8 @@ proto::Result<proto::FriendRequestResult> FriendsService::send_request(const Cal
 proto::Result<proto::FriendRequestsResult> FriendsService::requests(const Caller& me) {
   auto incoming = store_.incoming_requests(me.user_id, options_.max_incoming_requests);
   if (!incoming) return server::to_wire(incoming.error());
-  auto outgoing = store_.outgoing_requests(me.user_id, clock_() - options_.outgoing_window_ms,
-                                           options_.max_outgoing_requests);
+  auto outgoing =
+      store_.outgoing_requests(me.user_id, clock_() - options_.outgoing_window_ms, options_.max_outgoing_requests);
   if (!outgoing) return server::to_wire(outgoing.error());
   proto::FriendRequestsResult result;
   for (const auto& [request, from] : *incoming) {
@@ -265,8 +265,7 @@ proto::Status FriendsService::reorder_categories(const Caller& me, const proto::
   std::set<std::int64_t> existing;
   for (const auto& c : *categories) existing.insert(c.id);
   if (given.size() != r.category_ids.size() || given != existing) {
-    return make_error(Errc::bad_request, "category_ids must list each of your categories exactly once",
-                      "category_ids");
+    return make_error(Errc::bad_request, "category_ids must list each of your categories exactly once", "category_ids");
   }
   if (auto s = store_.reorder_categories(me.user_id, r.category_ids); !s) return to_wire(s.error(), "category_ids");
   changed_elsewhere(me);

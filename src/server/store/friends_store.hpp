@@ -58,10 +58,10 @@ struct SentRequest {
     accepted,  // the recipient had a visible pending request to the sender: now friends
   };
   Outcome outcome = Outcome::created;
-  FriendRequestRow request;              // the sender's request as it now is
-  std::int64_t matched_request_id = 0;   // accepted: the recipient's request that was accepted
-  bool was_hidden = false;               // repeated: whether it was hidden before
-  std::string old_note;                  // repeated: the note before
+  FriendRequestRow request;             // the sender's request as it now is
+  std::int64_t matched_request_id = 0;  // accepted: the recipient's request that was accepted
+  bool was_hidden = false;              // repeated: whether it was hidden before
+  std::string old_note;                 // repeated: the note before
 };
 
 struct CategoryRow {
@@ -80,10 +80,10 @@ struct FriendRow {
 
 // What may_message needs to know about a pair of users, read at once.
 struct Relation {
-  bool to_exists = false;             // `to` is a user
-  bool friends = false;               // `from` is in the list of `to` (and vice versa)
-  bool blocked = false;               // `to` blocked `from`
-  bool to_allows_strangers = true;    // the privacy setting of `to`
+  bool to_exists = false;           // `to` is a user
+  bool friends = false;             // `from` is in the list of `to` (and vice versa)
+  bool blocked = false;             // `to` blocked `from`
+  bool to_allows_strangers = true;  // the privacy setting of `to`
 };
 
 // Friend requests, friendships, categories, blocks and privacy settings. Every user id
@@ -115,8 +115,7 @@ class FriendsStore {
   // Visible pending requests to `user` from users it has not blocked, newest first.
   virtual Result<std::vector<RequestWithUser>> incoming_requests(std::int64_t user, int limit) = 0;
   // Requests `user` sent at or after `since`, newest first.
-  virtual Result<std::vector<RequestWithUser>> outgoing_requests(std::int64_t user, std::int64_t since,
-                                                                 int limit) = 0;
+  virtual Result<std::vector<RequestWithUser>> outgoing_requests(std::int64_t user, std::int64_t since, int limit) = 0;
 
   // Friends and categories.
   //

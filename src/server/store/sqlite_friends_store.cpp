@@ -285,15 +285,16 @@ Result<SentRequest> SqliteFriendsStore::send_request(std::int64_t from, std::int
 }
 
 Result<FriendRequestRow> SqliteFriendsStore::respond(std::int64_t request_id, std::int64_t responder, bool accept,
-                                                     std::string_view reason,
-                                                     std::optional<std::int64_t> category_id, std::int64_t now) {
+                                                     std::string_view reason, std::optional<std::int64_t> category_id,
+                                                     std::int64_t now) {
   return db_.with([&](SQLite::Database& db) -> Result<FriendRequestRow> {
     SQLite::Transaction tx(db);
     auto request = request_by_id(db, request_id);
     if (!request || request->to_id != responder || request->hidden) {
       return Error{Errc::not_found, "no such friend request"};
     }
-    if (request->state != RequestState::pending) return Error{Errc::conflict, "this friend request was already answered"};
+    if (request->state != RequestState::pending)
+      return Error{Errc::conflict, "this friend request was already answered"};
     if (accept) {
       std::int64_t category = 0;
       if (category_id) {
@@ -304,7 +305,8 @@ Result<FriendRequestRow> SqliteFriendsStore::respond(std::int64_t request_id, st
       }
       make_friends(db, responder, request->from_id, category, now);
     } else {
-      SQLite::Statement q(db, "UPDATE friend_requests SET status = 'rejected', reason = ?, decided_at = ? WHERE id = ?");
+      SQLite::Statement q(db,
+                          "UPDATE friend_requests SET status = 'rejected', reason = ?, decided_at = ? WHERE id = ?");
       q.bind(1, std::string(reason));
       q.bind(2, now);
       q.bind(3, request_id);
@@ -384,8 +386,8 @@ Result<FriendRow> SqliteFriendsStore::friend_of(std::int64_t user, std::int64_t 
 Result<void> SqliteFriendsStore::delete_friendship(std::int64_t user, std::int64_t friend_id) {
   return db_.with([&](SQLite::Database& db) -> Result<void> {
     SQLite::Transaction tx(db);
-    SQLite::Statement q(db,
-                        "DELETE FROM friendships WHERE (user_id = ? AND friend_id = ?) OR (user_id = ? AND friend_id = ?)");
+    SQLite::Statement q(
+        db, "DELETE FROM friendships WHERE (user_id = ? AND friend_id = ?) OR (user_id = ? AND friend_id = ?)");
     q.bind(1, user);
     q.bind(2, friend_id);
     q.bind(3, friend_id);
@@ -443,7 +445,8 @@ Result<std::optional<std::int64_t>> SqliteFriendsStore::create_category(std::int
     tx.commit();
     return std::optional<std::int64_t>{created};
   });
-  if (!id && id.error().code == Errc::conflict) return Error{Errc::conflict, "you already have a category of that name"};
+  if (!id && id.error().code == Errc::conflict)
+    return Error{Errc::conflict, "you already have a category of that name"};
   return id;
 }
 
@@ -523,7 +526,8 @@ Result<void> SqliteFriendsStore::block(std::int64_t user, std::int64_t blocked, 
     q.bind(3, now);
     q.exec();
     // A pending request to someone one blocks would let them befriend their blocker.
-    SQLite::Statement withdraw(db, "DELETE FROM friend_requests WHERE from_id = ? AND to_id = ? AND status = 'pending'");
+    SQLite::Statement withdraw(db,
+                               "DELETE FROM friend_requests WHERE from_id = ? AND to_id = ? AND status = 'pending'");
     withdraw.bind(1, user);
     withdraw.bind(2, blocked);
     withdraw.exec();
