@@ -246,6 +246,21 @@ TEST_F(FriendsTest, RequestErrors) {
   expect_error(missing, Errc::bad_request, "accept");
   auto zero = alice_->request(proto::type::kFriendRequest, {{"user_id", 0}});
   expect_error(zero, Errc::bad_request, "user_id");
+  expect_error(alice_->request(proto::type::kFriendRespond, {{"request_id", 0}, {"accept", true}}),
+               Errc::bad_request, "request_id");
+  expect_error(alice_->request(proto::type::kFriendRespond, {{"request_id", 1}, {"accept", "yes"}}),
+               Errc::bad_request, "accept");
+  expect_error(alice_->request(proto::type::kPrivacySet, {{"allow_strangers", "no"}}), Errc::bad_request,
+               "allow_strangers");
+  expect_error(alice_->request(proto::type::kCategoryReorder, {{"category_ids", boost::json::array{1, "2"}}}),
+               Errc::bad_request, "category_ids");
+  boost::json::array too_many;
+  for (int i = 1; i <= 65; ++i) too_many.push_back(i);
+  expect_error(alice_->request(proto::type::kCategoryReorder, {{"category_ids", too_many}}), Errc::too_large,
+               "category_ids");
+  expect_error(alice_->request(proto::type::kCategoryCreate, {{"name", std::string(2000, 'x')}}), Errc::too_large,
+               "name");
+  expect_error(alice_->request(proto::type::kFriendMove, {{"user_id", kBob}}), Errc::bad_request, "category_id");
 }
 
 TEST_F(FriendsTest, DeleteTellsTheOtherSideAndMyOtherDevices) {
