@@ -283,6 +283,26 @@ TEST_F(ChatTest, BadSendsAreRefusedWithTheField) {
   EXPECT_TRUE(alice->request(proto::type::kPing, {}));  // the connection is still fine
 }
 
+TEST_F(ChatTest, BlockedUsersAndRefusedStrangersCannotMessage) {
+  auto alice = device(*server_, "alice", "phone");
+  auto bob = device(*server_, "bob", "phone");
+  auto carol = device(*server_, "carol", "phone");
+  ASSERT_TRUE(send(*alice, kBob, "b-1", "before the block"));
+  ASSERT_TRUE(bob->request(proto::type::kBlock, {{"user_id", kAlice}}));
+  auto blocked = send(*alice, kBob, "b-2", "after the block");
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().code, Errc::forbidden);
+  ASSERT_TRUE(carol->request(proto::type::kPrivacySet, {{"allow_strangers", false}}));
+  auto stranger = send(*alice, kCarol, "s-1", "hello stranger");
+  ASSERT_FALSE(stranger);
+  EXPECT_EQ(stranger.error().code, Errc::forbidden);
+  // The blocked sender cannot tell a block from a privacy setting.
+  EXPECT_EQ(stranger.error().message, blocked.error().message);
+  auto asked = alice->call<proto::FriendRequestResult>(proto::type::kFriendRequest, proto::FriendRequestRequest{kCarol, {}});
+  ASSERT_TRUE(carol->request(proto::type::kFriendRespond, {{"request_id", asked->request_id}, {"accept", true}}));
+  EXPECT_TRUE(send(*alice, kCarol, "s-2", "hello friend"));
+}
+
 TEST(ChatDurability, KillNineDuringABurstKeepsEveryAcknowledgedMessage) {
   ServerProcess server;
   register_and_login(server, "alice");

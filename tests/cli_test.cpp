@@ -153,9 +153,16 @@ TEST_F(CliTest, ListenPrintsEventsAsJsonLinesAndOtherCommandsDoNotDisturbIt) {
   ASSERT_TRUE(c->call<proto::LoginResult>(proto::type::kLogin, proto::LoginRequest{"alice", kPassword, "desk"}));
   auto listened = finish(listener, "listen");
   EXPECT_EQ(listened.status, 1) << listened.err;
-  auto event = boost::json::parse(listened.out.substr(0, listened.out.find('\n'))).as_object();
-  EXPECT_EQ(event.at("type"), "kicked");
-  EXPECT_EQ(event.at("data").at("reason"), "logged_in_elsewhere");
+  // Every line is one JSON event; presence events may come first.
+  std::istringstream lines(listened.out);
+  std::string line;
+  boost::json::object kicked;
+  while (std::getline(lines, line)) {
+    auto event = boost::json::parse(line).as_object();
+    if (event.at("type") == "kicked") kicked = event;
+  }
+  ASSERT_FALSE(kicked.empty()) << listened.out;
+  EXPECT_EQ(kicked.at("data").at("reason"), "logged_in_elsewhere");
   EXPECT_NE(listened.err.find("4001"), std::string::npos) << listened.err;
 }
 

@@ -84,6 +84,34 @@ TEST(Config, FileErrorsNameTheKey) {
   for (const auto& f : {unknown, typed, broken}) std::filesystem::remove(f);
 }
 
+TEST(Config, AllowStrangersIsOnUnlessTurnedOff) {
+  EXPECT_TRUE(load({})->config.allow_strangers);
+  EXPECT_FALSE(load({"--no-allow-strangers"})->config.allow_strangers);
+  EXPECT_FALSE(load({"--allow-strangers=false"})->config.allow_strangers);
+  EXPECT_TRUE(load({"--allow-strangers"})->config.allow_strangers);
+  // The last flag wins, whichever form it has.
+  EXPECT_TRUE(load({"--no-allow-strangers", "--allow-strangers"})->config.allow_strangers);
+  EXPECT_FALSE(load({"--allow-strangers", "--no-allow-strangers"})->config.allow_strangers);
+
+  ::setenv("PARLEY_ALLOW_STRANGERS", "false", 1);
+  auto from_env = load({});
+  ::unsetenv("PARLEY_ALLOW_STRANGERS");
+  ASSERT_TRUE(from_env) << from_env.error().message;
+  EXPECT_FALSE(from_env->config.allow_strangers);
+
+  auto file = temp_file("chat", "[chat]\nallow_strangers = false\n");
+  auto from_file = load({"--config", file});
+  ASSERT_TRUE(from_file) << from_file.error().message;
+  EXPECT_FALSE(from_file->config.allow_strangers);
+  EXPECT_TRUE(load({"--config", file, "--allow-strangers"})->config.allow_strangers);  // the flag wins
+  std::filesystem::remove(file);
+}
+
+TEST(Config, EverySwitchHasANoForm) {
+  EXPECT_FALSE(load({"--demo-data", "--no-demo-data"})->config.demo_data);
+  EXPECT_TRUE(load({"--no-demo-data", "--demo-data"})->config.demo_data);
+}
+
 TEST(Config, HostPortAndLoopback) {
   EXPECT_EQ(split_host_port("127.0.0.1:80")->port, 80);
   EXPECT_EQ(split_host_port("[::1]:0")->host, "::1");

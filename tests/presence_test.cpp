@@ -78,6 +78,36 @@ TEST_F(PresenceTest, FriendsSeeStatusChangesLiveAndInvisibleLooksOffline) {
   EXPECT_EQ(alice->request(proto::type::kPresenceSet, {{"status", "sleeping"}}).error().field, "status");
 }
 
+TEST_F(PresenceTest, ABlockedFriendSeesNoPresence) {
+  auto alice = device(*server_, "alice", "phone");
+  auto bob = device(*server_, "bob", "phone");
+  EXPECT_EQ(presence_of(*alice, kBob), "online");
+  ASSERT_TRUE(bob->request(proto::type::kBlock, {{"user_id", kAlice}}));
+  ASSERT_TRUE(bob->request(proto::type::kPresenceSet, {{"status", "busy"}}));
+  EXPECT_FALSE(presence_of(*alice, kBob, 500ms));
+  auto list = alice->call<proto::FriendsListResult>(proto::type::kFriendsList, proto::FriendsListRequest{});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->friends.size(), 1u);
+  EXPECT_EQ(list->friends[0].presence, "offline");
+}
+
+TEST_F(PresenceTest, TheFriendListShowsPresenceAndTheLastMessage) {
+  auto alice = device(*server_, "alice", "phone");
+  auto bob = device(*server_, "bob", "phone");
+  ASSERT_TRUE(bob->request(proto::type::kPresenceSet, {{"status", "away"}}));
+  proto::MessageSendRequest hi;
+  hi.to = kAlice;
+  hi.client_id = "l-1";
+  hi.body = {{"text", "最后一条"}};
+  ASSERT_TRUE(bob->call<proto::MessageSendResult>(proto::type::kMessageSend, hi));
+  auto list = alice->call<proto::FriendsListResult>(proto::type::kFriendsList, proto::FriendsListRequest{});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->friends.size(), 1u);
+  EXPECT_EQ(list->friends[0].presence, "away");
+  ASSERT_TRUE(list->friends[0].last_message);
+  EXPECT_EQ(list->friends[0].last_message->body.at("text"), "最后一条");
+}
+
 TEST_F(PresenceTest, TypingReachesThePeerButNeverFromAnInvisibleUser) {
   auto alice = device(*server_, "alice", "phone");
   auto bob = device(*server_, "bob", "phone");

@@ -77,5 +77,33 @@ TEST(Validate, Utf8Length) {
   EXPECT_EQ(utf8_length("👋"), 1u);
 }
 
+TEST(Validate, FriendsFields) {
+  std::string cjk32;
+  for (int i = 0; i < 32; ++i) cjk32 += "字";
+  EXPECT_TRUE(check_remark(""));
+  EXPECT_TRUE(check_remark(cjk32));
+  EXPECT_FALSE(check_remark(cjk32 + "字"));
+  EXPECT_TRUE(check_category_name(cjk32));
+  EXPECT_TRUE(check_category_name("同学"));
+  EXPECT_TRUE(check_friend_note(""));
+  EXPECT_TRUE(check_friend_note(std::string(128, 'n')));
+  EXPECT_TRUE(check_friend_reason(std::string(128, 'r')));
+  struct Case {
+    Status status;
+    const char* field;
+  };
+  for (const auto& c : {Case{check_remark(std::string(33, 'x')), "remark"}, Case{check_remark("a\tb"), "remark"},
+                        Case{check_category_name(""), "name"}, Case{check_category_name(cjk32 + "字"), "name"},
+                        Case{check_category_name("a\nb"), "name"}, Case{check_friend_note(std::string(129, 'n')), "note"},
+                        Case{check_friend_note("\x7f"), "note"}, Case{check_friend_reason(std::string(129, 'r')), "reason"},
+                        Case{check_friend_reason("a\rb"), "reason"}}) {
+    ASSERT_FALSE(c.status) << c.field;
+    EXPECT_EQ(c.status.error().code, Errc::bad_request);
+    EXPECT_EQ(c.status.error().field, c.field);
+  }
+  EXPECT_NE(check_category_name("").error().message.find("1 to 32 characters"), std::string::npos);
+  EXPECT_NE(check_remark(std::string(33, 'x')).error().message.find("at most 32 characters"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace parley::proto

@@ -51,6 +51,37 @@ int run_search(const Context& context, const SearchArgs& args);
 
 int run_listen(const Context& context);
 
+// parley friends ACTION ...: the friend list, requests, categories, blocks, privacy.
+struct FriendsArgs {
+  enum class Action {
+    list,
+    requests,
+    request,
+    accept,
+    reject,
+    remove,
+    remark,
+    move,
+    category_list,
+    category_create,
+    category_rename,
+    category_delete,
+    category_reorder,
+    block,
+    unblock,
+    blocks,
+    privacy,
+  };
+  Action action = Action::list;
+  std::string user;                     // USER: a user name, or a user id when all digits
+  std::string text;                     // --note, --reason, the remark, a category name
+  std::int64_t id = 0;                  // REQUEST_ID or CATEGORY_ID
+  std::optional<std::int64_t> category;  // accept --category
+  std::vector<std::int64_t> ids;         // category reorder
+  std::string allow_strangers;           // privacy --allow-strangers: "true", "false" or "" (show)
+};
+int run_friends(const Context& context, const FriendsArgs& args);
+
 // "cli-" + the host name, reduced to what a device id may hold.
 std::string default_device();
 

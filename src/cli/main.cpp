@@ -24,6 +24,7 @@ struct Arguments {
   PasswdArgs passwd;
   ProfileArgs profile;
   SearchArgs search;
+  FriendsArgs friends;
 };
 
 // The chosen command, set by its subcommand's callback.
@@ -97,6 +98,93 @@ void add_user_commands(CLI::App& app, Arguments& args, Runner& run) {
   listen->callback([&] { run = [](const Context& c) { return run_listen(c); }; });
 }
 
+void add_friends_commands(CLI::App& app, Arguments& args, Runner& run) {
+  using Action = FriendsArgs::Action;
+  FriendsArgs& f = args.friends;
+  auto choose = [&f, &run](CLI::App* command, Action action) {
+    command->callback([&f, &run, action] {
+      f.action = action;
+      run = [&f](const Context& c) { return run_friends(c, f); };
+    });
+  };
+  // A group without an action runs its first one (list). The group's callback may run
+  // before or after the action's, so it only fills in what the action did not choose.
+  auto group = [&f, &run](CLI::App* command, Action fallback) {
+    command->require_subcommand(0, 1);
+    command->callback([&f, &run, command, fallback] {
+      if (!command->get_subcommands().empty()) return;
+      f.action = fallback;
+      run = [&f](const Context& c) { return run_friends(c, f); };
+    });
+  };
+  const std::string user_help = "user name, or user id";
+
+  auto* friends = app.add_subcommand("friends", "your friends, friend requests, categories, blocks and privacy");
+  group(friends, Action::list);
+  choose(friends->add_subcommand("list", "show your friends by category (the default)"), Action::list);
+  choose(friends->add_subcommand("requests", "show pending requests to you and your requests of the last 30 days"),
+         Action::requests);
+
+  auto* request = friends->add_subcommand("request", "ask a user to be your friend");
+  request->add_option("USER", f.user, user_help)->required();
+  request->add_option("--note", f.text, "a few words for them (up to 128 characters)");
+  choose(request, Action::request);
+
+  auto* accept = friends->add_subcommand("accept", "accept a friend request to you");
+  accept->add_option("REQUEST_ID", f.id, "as shown by: parley friends requests")->required();
+  accept->add_option("--category", f.category, "put the new friend in this category (default: the default one)");
+  choose(accept, Action::accept);
+
+  auto* reject = friends->add_subcommand("reject", "reject a friend request to you");
+  reject->add_option("REQUEST_ID", f.id, "as shown by: parley friends requests")->required();
+  reject->add_option("--reason", f.text, "told to the requester (up to 128 characters)");
+  choose(reject, Action::reject);
+
+  auto* remove = friends->add_subcommand("delete", "remove a friend (from both lists)");
+  remove->add_option("USER", f.user, user_help)->required();
+  choose(remove, Action::remove);
+
+  auto* remark = friends->add_subcommand("remark", "set the name you see for a friend (\"\" clears it)");
+  remark->add_option("USER", f.user, user_help)->required();
+  remark->add_option("TEXT", f.text, "up to 32 characters")->required();
+  choose(remark, Action::remark);
+
+  auto* move = friends->add_subcommand("move", "move a friend to another category");
+  move->add_option("USER", f.user, user_help)->required();
+  move->add_option("CATEGORY_ID", f.id, "as shown by: parley friends category list")->required();
+  choose(move, Action::move);
+
+  auto* category = friends->add_subcommand("category", "list (the default), create, rename, delete or reorder categories");
+  group(category, Action::category_list);
+  choose(category->add_subcommand("list", "show your categories in order"), Action::category_list);
+  auto* create = category->add_subcommand("create", "add a category after the others");
+  create->add_option("NAME", f.text, "1 to 32 characters")->required();
+  choose(create, Action::category_create);
+  auto* rename = category->add_subcommand("rename", "rename a category");
+  rename->add_option("ID", f.id, "category id")->required();
+  rename->add_option("NAME", f.text, "1 to 32 characters")->required();
+  choose(rename, Action::category_rename);
+  auto* drop = category->add_subcommand("delete", "delete a category; its friends move to the default one");
+  drop->add_option("ID", f.id, "category id")->required();
+  choose(drop, Action::category_delete);
+  auto* reorder = category->add_subcommand("reorder", "set the order of your categories");
+  reorder->add_option("ID", f.ids, "every category id, in the new order")->required();
+  choose(reorder, Action::category_reorder);
+
+  auto* block = friends->add_subcommand("block", "block a user: no friend requests or messages from them");
+  block->add_option("USER", f.user, user_help)->required();
+  choose(block, Action::block);
+  auto* unblock = friends->add_subcommand("unblock", "lift a block");
+  unblock->add_option("USER", f.user, user_help)->required();
+  choose(unblock, Action::unblock);
+  choose(friends->add_subcommand("blocks", "show the users you blocked"), Action::blocks);
+
+  auto* privacy = friends->add_subcommand("privacy", "show or set whether users who are not your friends may message you");
+  privacy->add_option("--allow-strangers", f.allow_strangers, "true or false")
+      ->check(CLI::IsMember({"true", "false"}));
+  choose(privacy, Action::privacy);
+}
+
 int usage_failure(const CLI::ParseError& e) {
   std::cerr << "error: bad_request: " << e.what() << "\nrun: parley --help" << std::endl;
   return kExitUsage;
@@ -115,6 +203,7 @@ int main(int argc, char** argv) {
   add_global_options(app, args.global);
   add_account_commands(app, args, run);
   add_user_commands(app, args, run);
+  add_friends_commands(app, args, run);
 
   try {
     app.parse(argc, argv);

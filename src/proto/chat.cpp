@@ -1,21 +1,11 @@
 // Schemas of the chat messages (see proto/schema.hpp).
 #include "proto/messages.hpp"
+#include "proto/chat_schema.hpp"
 #include "proto/schema.hpp"
 
 namespace parley::proto {
 namespace schema {
 
-constexpr std::int64_t kClientIdCap = 64;
-
-template <>
-struct Schema<ChatMessage> {
-  static constexpr auto fields = std::make_tuple(
-      required("conversation_id", &ChatMessage::conversation_id, 1, kMax),
-      required("seq", &ChatMessage::seq, 1, kMax), required("sender_id", &ChatMessage::sender_id, 0, kMax),
-      optional("client_id", &ChatMessage::client_id, 0, kClientIdCap), required("kind", &ChatMessage::kind, 1, kNameCap),
-      required("body", &ChatMessage::body, 0, 0), required("created_at", &ChatMessage::created_at, 0, kMax),
-      optional("recalled", &ChatMessage::recalled, 0, 0));
-};
 
 template <>
 struct Schema<MessageSendRequest> {

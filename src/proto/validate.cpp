@@ -137,6 +137,23 @@ Status check_device(std::string_view d) {
   return {};
 }
 
+Status check_line(std::string_view text, std::string_view field, std::size_t min_chars, std::size_t max_chars) {
+  std::size_t length = utf8_length(text);
+  if (length < min_chars || length > max_chars) {
+    std::string name(field);
+    if (min_chars == 0) return bad(field, name + " must be at most " + std::to_string(max_chars) + " characters long");
+    return bad(field, name + " must be " + std::to_string(min_chars) + " to " + std::to_string(max_chars) +
+                          " characters long");
+  }
+  if (has_control_chars(text, false)) return bad(field, std::string(field) + " must not contain control characters");
+  return {};
+}
+
+Status check_friend_note(std::string_view note) { return check_line(note, "note", 0, 128); }
+Status check_friend_reason(std::string_view reason) { return check_line(reason, "reason", 0, 128); }
+Status check_remark(std::string_view remark) { return check_line(remark, "remark", 0, 32); }
+Status check_category_name(std::string_view name) { return check_line(name, "name", 1, 32); }
+
 std::string utc_date(std::int64_t unix_ms) {
   using namespace std::chrono;
   auto days = floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(unix_ms)));

@@ -24,6 +24,15 @@ Status check_birthday(std::string_view birthday, std::string_view today);
 Status check_gender(std::string_view gender);
 Status check_device(std::string_view device);
 
+// Friends (docs/protocol.md, "Friends"): each names its field on failure.
+Status check_friend_note(std::string_view note);      // up to 128 characters
+Status check_friend_reason(std::string_view reason);  // up to 128 characters
+Status check_remark(std::string_view remark);          // up to 32 characters; "" clears
+Status check_category_name(std::string_view name);     // 1 to 32 characters
+
+// A one-line text of min_chars to max_chars code points without control characters.
+Status check_line(std::string_view text, std::string_view field, std::size_t min_chars, std::size_t max_chars);
+
 // Number of code points in valid UTF-8.
 std::size_t utf8_length(std::string_view text);
 bool has_control_chars(std::string_view text, bool allow_newlines);

@@ -57,6 +57,7 @@ std::vector<Setting> settings_of(Config& c) {
       {"chat.max_text_chars", "--max-text-chars", "longest text message, in characters", &c.max_text_chars},
       {"chat.recall_window_s", "--recall-window-s", "how long after sending a message its sender may recall it", &c.recall_window_s},
       {"store.synchronous", "--store-synchronous", "full (survives power loss) or normal (survives a process crash)", &c.store_synchronous},
+      {"chat.allow_strangers", "--allow-strangers", "users who are not friends may message each other, unless the recipient's privacy refuses (--no-allow-strangers: only friends)", &c.allow_strangers},
   };
 }
 
@@ -206,7 +207,10 @@ proto::Result<Startup> load_config(int argc, char** argv) {
         [&](auto* target) {
           using T = std::remove_pointer_t<decltype(target)>;
           if constexpr (std::is_same_v<T, bool>) {
-            s.option = app.add_flag(s.flag, *target, help);
+            // Every switch can be turned off too (--no-demo-data), which matters for the
+            // ones that default to on; --flag=false works as well.
+            std::string names = std::string(s.flag) + ",!--no-" + std::string(s.flag).substr(2);
+            s.option = app.add_flag(names, *target, help);
           } else {
             s.option = app.add_option(s.flag, *target, help)->capture_default_str();
           }

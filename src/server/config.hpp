@@ -54,6 +54,9 @@ struct Config {
 
   // [store]
   std::string store_synchronous = "full";  // full or normal
+
+  // [chat]
+  bool allow_strangers = true;  // users who are not friends may message each other (unless one refuses)
 };
 
 // What the command line asked for.

@@ -15,6 +15,7 @@
 #include "server/services/chat_service.hpp"
 #include "server/services/message_writer.hpp"
 #include "server/services/presence_service.hpp"
+#include "server/services/friends_service.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/store.hpp"
 
@@ -92,28 +93,30 @@ int run(const Config& config) {
                           config.login_failure_window_s * 1000});
   AccountsService accounts((*store)->accounts(), hasher, throttle, system_clock(), {config.token_ttl_s * 1000});
   SessionRegistry registry;
+  FriendsService friends((*store)->friends(), (*store)->accounts(), registry, system_clock(),
+                         {.allow_strangers = config.allow_strangers});
   Dispatcher dispatcher(accounts, registry);
   proto::Limits limits{config.max_frame_bytes, config.max_requests_per_second, config.idle_timeout_ms};
   add_system_handlers(dispatcher, limits, system_clock());
   add_accounts_handlers(dispatcher, accounts, registry);
   MessageWriter writer((*store)->chat());
-  // Until the friends domain lands, anyone may message anyone; it replaces this rule.
-  MayMessage may_message = [](std::int64_t, std::int64_t) { return proto::Status{}; };
+  auto may_message = [&friends](std::int64_t from, std::int64_t to) { return friends.may_message(from, to); };
   ChatService chat((*store)->chat(), (*store)->accounts(), writer, registry, may_message, system_clock(),
                    {config.max_text_chars, config.recall_window_s * 1000});
   add_chat_handlers(dispatcher, chat);
-  // Until the friends domain lands, presence has nobody to tell but one's own devices.
-  PresenceService presence(registry, (*store)->chat(), [](std::int64_t) { return std::vector<std::int64_t>{}; },
+  PresenceService presence(registry, (*store)->chat(), [&friends](std::int64_t user) { return friends.friend_ids(user); },
                            system_clock(), {});
   presence.attach();
   add_presence_handlers(dispatcher, presence);
+  add_friends_handlers(dispatcher, friends, presence, chat);
   if (config.demo_data) seed_demo_data((*store)->accounts(), accounts);
 
   NetServer server(config, dispatcher);
   auto port = server.bind();
   if (!port) return fail(port.error().message);
   announce(config, *port);
-  spdlog::info("listening address={} port={} data_dir={} tls={}", config.listen, *port, config.data_dir, !config.tls_cert.empty() || config.tls_self_signed);
+  spdlog::info("listening address={} port={} data_dir={} tls={} allow_strangers={}", config.listen, *port,
+               config.data_dir, !config.tls_cert.empty() || config.tls_self_signed, config.allow_strangers);
   server.run();
   if (auto s = (*store)->checkpoint(); !s) spdlog::error("final checkpoint failed error=\"{}\"", s.error().message);
   spdlog::info("stopped");

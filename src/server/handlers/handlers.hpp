@@ -5,6 +5,7 @@
 #include "server/services/accounts_service.hpp"
 #include "server/services/chat_service.hpp"
 #include "server/services/presence_service.hpp"
+#include "server/services/friends_service.hpp"
 #include "server/sessions/session_registry.hpp"
 
 // The request handlers, one small function per request type, grouped by domain. Each
@@ -22,5 +23,11 @@ void add_chat_handlers(Dispatcher& dispatcher, ChatService& chat);
 
 // presence_set, typing.
 void add_presence_handlers(Dispatcher& dispatcher, PresenceService& presence);
+// friend_request, friend_requests, friend_respond, friends_list, friend_delete,
+// friend_remark, friend_move, category_*, block, unblock, blocks_list, privacy_get,
+// privacy_set.
+// friends_list also shows each friend's presence and last message.
+void add_friends_handlers(Dispatcher& dispatcher, FriendsService& friends, PresenceService& presence,
+                          ChatService& chat);
 
 }  // namespace parley::server

@@ -152,6 +152,16 @@ proto::MessagesResult page(std::vector<store::Message> rows, std::int64_t limit,
 }
 }  // namespace
 
+proto::Result<std::unordered_map<std::int64_t, proto::ChatMessage>> ChatService::last_messages(std::int64_t user_id) {
+  auto rows = or_wire(chat_.conversations_of(user_id));
+  if (!rows) return rows.error();
+  std::unordered_map<std::int64_t, proto::ChatMessage> out;
+  for (const auto& row : *rows) {
+    if (row.kind == "direct" && row.last_message) out.emplace(row.peer_id, to_proto(*row.last_message));
+  }
+  return out;
+}
+
 proto::Result<proto::MessagesResult> ChatService::sync(const Session& session, const proto::SyncRequest& r) {
   if (auto s = check_member(r.conversation_id, session.user_id); !s) return s.error();
   auto rows = or_wire(chat_.messages_after(r.conversation_id, r.after_seq, static_cast<int>(r.limit) + 1));

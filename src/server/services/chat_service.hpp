@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <unordered_map>
 
 #include "proto/errors.hpp"
 #include "proto/messages.hpp"
@@ -41,6 +42,10 @@ class ChatService {
   proto::Result<proto::MessageRecallResult> recall(const Session& session, const proto::MessageRecallRequest& request,
                                                    std::uint64_t connection_id);
   proto::Result<proto::MessagesResult> search(const Session& session, const proto::MessageSearchRequest& request);
+
+  // The last entry of each of the user's direct conversations, by the other member's id
+  // (for the friend list).
+  proto::Result<std::unordered_map<std::int64_t, proto::ChatMessage>> last_messages(std::int64_t user_id);
 
  private:
   // The conversation a send goes to, checking membership and may_message.

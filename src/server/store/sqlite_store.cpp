@@ -2,6 +2,7 @@
 #include "server/store/sqlite_accounts_store.hpp"
 #include "server/store/sqlite_chat_store.hpp"
 #include "server/store/sqlite_database.hpp"
+#include "server/store/sqlite_friends_store.hpp"
 #include "server/store/store.hpp"
 
 namespace parley::store {
@@ -9,14 +10,16 @@ namespace {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const SqliteOptions& options) : db_(options), accounts_(db_), chat_(db_) {
+  explicit SqliteStore(const SqliteOptions& options) : db_(options), accounts_(db_), chat_(db_), friends_(db_) {
     // Domains in dependency order: later ones refer to users.
     db_.migrate("accounts", SqliteAccountsStore::migrations());
     db_.migrate("chat", SqliteChatStore::migrations());
+    db_.migrate("friends", SqliteFriendsStore::migrations());
   }
 
   AccountsStore& accounts() override { return accounts_; }
   ChatStore& chat() override { return chat_; }
+  FriendsStore& friends() override { return friends_; }
 
   Result<void> checkpoint() override {
     return db_.with([](SQLite::Database& db) -> Result<void> {
@@ -29,6 +32,7 @@ class SqliteStore final : public Store {
   SqliteDatabase db_;
   SqliteAccountsStore accounts_;
   SqliteChatStore chat_;
+  SqliteFriendsStore friends_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "server/store/accounts_store.hpp"
 #include "server/store/chat_store.hpp"
 #include "server/store/errors.hpp"
+#include "server/store/friends_store.hpp"
 
 // The storage every service writes through: one interface per domain, all backed by one
 // database. They know rows, not protocol messages: SQL stays behind them, and a
@@ -20,6 +21,7 @@ class Store {
 
   virtual AccountsStore& accounts() = 0;
   virtual ChatStore& chat() = 0;
+  virtual FriendsStore& friends() = 0;
 
   // Writes everything to the main database file; called on shutdown.
   virtual Result<void> checkpoint() = 0;

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/server_process.hpp"
+
+// A fixture that runs the `parley` command against a real parleyd as a user would: a
+// scratch directory holds one CLI home per user name, and each run's stdin, stdout and
+// stderr go through files.
+namespace parley::test {
+
+inline std::string slurp_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliRunner : public ::testing::Test {
+ protected:
+  struct Run {
+    int status = -1;
+    std::string out;
+    std::string err;
+  };
+
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "parley-cli-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Starts `parley --home DIR/HOME ARGS` with `input` on stdin; returns its pid.
+  pid_t start(const std::string& home, const std::vector<std::string>& args, const std::string& input,
+              const std::string& name) {
+    std::ofstream(dir_ / (name + ".in")) << input;
+    std::vector<std::string> full = {PARLEY_CLI_PATH, "--server", server_.url(), "--home", (dir_ / home).string()};
+    full.insert(full.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : full) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::dup2(::open((dir_ / (name + ".in")).c_str(), O_RDONLY), 0);
+      ::dup2(::open((dir_ / (name + ".out")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
+      ::dup2(::open((dir_ / (name + ".err")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
+      ::setsid();  // no controlling terminal: prompts must not be possible
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    return pid;
+  }
+
+  Run finish(pid_t pid, const std::string& name) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp_file(dir_ / (name + ".out")),
+            slurp_file(dir_ / (name + ".err"))};
+  }
+
+  // Runs `parley ARGS` as the user whose home is `home` and waits for it.
+  Run parley_as(const std::string& home, const std::vector<std::string>& args, const std::string& input = "") {
+    return finish(start(home, args, input, "run"), "run");
+  }
+
+  // Registers and logs in `user` with the CLI, keeping the session in the home `user`.
+  void sign_up(const std::string& user) {
+    auto reg = parley_as(user, {"register", user, "--password-stdin"}, std::string(kPassword) + "\n");
+    ASSERT_EQ(reg.status, 0) << reg.err;
+    auto login = parley_as(user, {"login", user, "--password-stdin"}, std::string(kPassword) + "\n");
+    ASSERT_EQ(login.status, 0) << login.err;
+  }
+
+  ServerProcess server_;
+  std::filesystem::path dir_;
+};
+
+}  // namespace parley::test
