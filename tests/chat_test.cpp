@@ -1,4 +1,7 @@
 // 1:1 chat against the real parleyd with several clients and devices.
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -301,6 +304,48 @@ TEST_F(ChatTest, BlockedUsersAndRefusedStrangersCannotMessage) {
   auto asked = alice->call<proto::FriendRequestResult>(proto::type::kFriendRequest, proto::FriendRequestRequest{kCarol, {}});
   ASSERT_TRUE(carol->request(proto::type::kFriendRespond, {{"request_id", asked->request_id}, {"accept", true}}));
   EXPECT_TRUE(send(*alice, kCarol, "s-2", "hello friend"));
+}
+
+TEST(ChatSlowConsumer, IsCutOffWithoutHarmingOthers) {
+  // Large messages, so the kernel's socket buffers and the 2 MiB queue fill quickly; a
+  // device that reads keeps up.
+  ServerProcess server({"--max-send-queue-bytes", "2097152", "--max-text-chars", "50000", "--idle-timeout-ms", "600000"});
+  register_and_login(server, "alice");
+  register_and_login(server, "bob");
+  register_and_login(server, "carol");
+  int stuck = silent_login(server.port(), "bob", "stuck");
+  auto bob_phone = device(server, "bob", "phone");
+  auto alice = device(server, "alice", "phone");
+  auto carol = device(server, "carol", "phone");
+  const std::string big(40'000, 'x');
+  int sent = 0;
+  for (int i = 0; i < 600; ++i) {
+    ASSERT_TRUE(send(*alice, kBob, "big-" + std::to_string(i), big)) << "sending " << i;
+    ++sent;
+    if (i % 50 == 49 && server.log().find("dropped: slow client") != std::string::npos) break;
+  }
+  // Drain the stuck socket: it ends (EOF or reset) instead of blocking forever.
+  std::vector<char> buffer(1 << 20);
+  timeval timeout{10, 0};
+  ::setsockopt(stuck, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ssize_t n = 0;
+  while ((n = ::recv(stuck, buffer.data(), buffer.size(), 0)) > 0) {
+  }
+  EXPECT_LE(n, 0);
+  EXPECT_FALSE(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) << "the slow connection was not cut off";
+  ::close(stuck);
+  EXPECT_NE(server.log().find("dropped: slow client"), std::string::npos);
+  // Everyone else is fine: bob's other device has every message, and the server serves.
+  std::int64_t after = 0;
+  for (;;) {
+    auto page = sync(*bob_phone, 1, after);
+    ASSERT_TRUE(page) << page.error().message;
+    if (!page->messages.empty()) after = page->messages.back().seq;
+    if (!page->has_more) break;
+  }
+  EXPECT_EQ(after, sent);  // large pages are cut short by size, and has_more says so
+  EXPECT_TRUE(carol->request(proto::type::kPing, {}));
+  EXPECT_TRUE(bob_phone->is_open());
 }
 
 TEST(ChatDurability, KillNineDuringABurstKeepsEveryAcknowledgedMessage) {

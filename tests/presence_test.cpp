@@ -1,7 +1,5 @@
 // Presence and typing between friends, against the real parleyd.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+
 #include <unistd.h>
 
 #include <thread>
@@ -132,35 +130,9 @@ TEST_F(PresenceTest, TypingReachesThePeerButNeverFromAnInvisibleUser) {
             proto::Errc::not_found);
 }
 
-// A WebSocket that logs in and then goes silent: it never reads again, so it never
-// answers the server's pings, like a phone that lost its network.
-int silent_login(std::uint16_t port, const std::string& user) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
-  std::string upgrade = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-  ::send(fd, upgrade.data(), upgrade.size(), 0);
-  std::string head;
-  char ch;
-  while (head.find("\r\n\r\n") == std::string::npos && ::recv(fd, &ch, 1, 0) == 1) head.push_back(ch);
-  auto frame = [&](const std::string& text) {
-    std::string f = {static_cast<char>(0x81), static_cast<char>(0x80 | text.size())};  // FIN text, masked, < 126
-    f.append(4, '\0');                                                                 // a zero mask key
-    f += text;
-    ::send(fd, f.data(), f.size(), 0);
-  };
-  frame(R"({"id":1,"type":"hello","data":{"versions":[1]}})");
-  frame(R"({"id":2,"type":"login","data":{"username":")" + user + R"(","password":"correct horse 1","device":"lost"}})");
-  return fd;
-}
-
 TEST_F(PresenceTest, AVanishedDeviceGoesOfflineAfterTheIdleTimeout) {
   auto alice = device(*server_, "alice", "phone");
-  int fd = silent_login(server_->port(), "bob");
+  int fd = silent_login(server_->port(), "bob", "lost");
   EXPECT_EQ(presence_of(*alice, kBob), "online");
   EXPECT_EQ(presence_of(*alice, kBob, 15s), "offline");  // idle timeout 1 s here; 40 s by default
   ::close(fd);

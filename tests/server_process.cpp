@@ -1,6 +1,9 @@
 #include "tests/server_process.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -189,6 +192,30 @@ std::optional<proto::Event> wait_event(client::Client& c, const std::string& typ
     if (event->type == type) return event;
   }
   return std::nullopt;
+}
+
+int silent_login(std::uint16_t port, const std::string& user, const std::string& device) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
+  std::string upgrade = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  ::send(fd, upgrade.data(), upgrade.size(), 0);
+  std::string head;
+  char ch;
+  while (head.find("\r\n\r\n") == std::string::npos && ::recv(fd, &ch, 1, 0) == 1) head.push_back(ch);
+  auto frame = [&](const std::string& text) {
+    std::string f = {static_cast<char>(0x81), static_cast<char>(0x80 | text.size())};  // FIN text, masked, < 126
+    f.append(4, '\0');                                                                 // a zero mask key
+    f += text;
+    ::send(fd, f.data(), f.size(), 0);
+  };
+  frame(R"({"id":1,"type":"hello","data":{"versions":[1]}})");
+  frame(R"({"id":2,"type":"login","data":{"username":")" + user + R"(","password":"correct horse 1","device":")" + device + R"("}})");
+  return fd;
 }
 
 }  // namespace parley::test

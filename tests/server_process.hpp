@@ -62,6 +62,11 @@ std::unique_ptr<client::Client> register_and_login(const ServerProcess& server, 
                                                    const std::string& device = "test");
 inline constexpr char kPassword[] = "correct horse 1";
 
+// A WebSocket on a bare socket that sends hello and login (password kPassword) for
+// `user` and then never reads again: it answers no ping and drains nothing, like a phone
+// that lost its network. Returns the socket; the caller closes it.
+int silent_login(std::uint16_t port, const std::string& user, const std::string& device);
+
 // Waits for the next event of `type`, skipping others.
 std::optional<proto::Event> wait_event(client::Client& c, const std::string& type,
                                        std::chrono::milliseconds timeout = std::chrono::seconds(10));

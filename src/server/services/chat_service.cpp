@@ -136,7 +136,13 @@ proto::Result<proto::ConversationsResult> ChatService::conversations(const Sessi
 }
 
 namespace {
-// Fetches one more than asked, to tell whether there is more.
+
+// A page stops early at this many bytes of bodies, so a response stays far below any
+// client's frame limit however long the messages are; has_more then says to go on.
+constexpr std::size_t kMaxPageBytes = 1 << 20;
+
+// `rows` holds one more than `limit` when there is more. Forward pages keep the oldest
+// rows, backward pages (drop_oldest) the newest.
 proto::MessagesResult page(std::vector<store::Message> rows, std::int64_t limit, bool drop_oldest) {
   proto::MessagesResult out;
   if (static_cast<std::int64_t>(rows.size()) > limit) {
@@ -147,9 +153,25 @@ proto::MessagesResult page(std::vector<store::Message> rows, std::int64_t limit,
       rows.pop_back();
     }
   }
+  std::size_t bytes = 0;
+  std::size_t keep = 0;
+  for (; keep < rows.size(); ++keep) {
+    const auto& m = drop_oldest ? rows[rows.size() - 1 - keep] : rows[keep];
+    bytes += m.body.size();
+    if (keep > 0 && bytes > kMaxPageBytes) break;
+  }
+  if (keep < rows.size()) {
+    out.has_more = true;
+    if (drop_oldest) {
+      rows.erase(rows.begin(), rows.end() - static_cast<std::ptrdiff_t>(keep));
+    } else {
+      rows.resize(keep);
+    }
+  }
   for (const auto& m : rows) out.messages.push_back(to_proto(m));
   return out;
 }
+
 }  // namespace
 
 proto::Result<std::unordered_map<std::int64_t, proto::ChatMessage>> ChatService::last_messages(std::int64_t user_id) {
