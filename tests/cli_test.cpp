@@ -1,19 +1,15 @@
 // The parley command against the real parleyd, run as a user would run it.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
-#include "tests/server_process.hpp"
+#include "tests/cli_runner.hpp"
 
 namespace parley::test {
 namespace {
@@ -21,62 +17,13 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// A scratch directory with the CLI's home in it.
-class CliTest : public ::testing::Test {
+// One CLI home, "home", for the tests of this file.
+class CliTest : public CliRunner {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "parley-cli-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  struct Run {
-    int status = -1;
-    std::string out;
-    std::string err;
-  };
-
-  // Starts `parley ARGS` with `input` on stdin; stdout and stderr go to files.
   pid_t start(const std::vector<std::string>& args, const std::string& input, const std::string& name) {
-    std::ofstream(dir_ / (name + ".in")) << input;
-    std::vector<std::string> full = {PARLEY_CLI_PATH, "--server", server_.url(), "--home", (dir_ / "home").string()};
-    full.insert(full.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : full) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      ::dup2(::open((dir_ / (name + ".in")).c_str(), O_RDONLY), 0);
-      ::dup2(::open((dir_ / (name + ".out")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
-      ::dup2(::open((dir_ / (name + ".err")).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
-      ::setsid();  // no controlling terminal: prompts must not be possible
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    return pid;
+    return CliRunner::start("home", args, input, name);
   }
-
-  Run finish(pid_t pid, const std::string& name) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(dir_ / (name + ".out")),
-            slurp(dir_ / (name + ".err"))};
-  }
-
-  Run parley(const std::vector<std::string>& args, const std::string& input = "") {
-    return finish(start(args, input, "run"), "run");
-  }
-
-  ServerProcess server_;
-  fs::path dir_;
+  Run parley(const std::vector<std::string>& args, const std::string& input = "") { return parley_as("home", args, input); }
 };
 
 TEST_F(CliTest, RegisterLoginWhoamiProfileSearchLogout) {
@@ -141,10 +88,10 @@ TEST_F(CliTest, ListenPrintsEventsAsJsonLinesAndOtherCommandsDoNotDisturbIt) {
   ASSERT_EQ(parley({"register", "alice", "--password-stdin"}, "correct horse 1\n").status, 0);
   ASSERT_EQ(parley({"login", "alice", "--device", "desk", "--password-stdin"}, "correct horse 1\n").status, 0);
   pid_t listener = start({"listen"}, "", "listen");
-  for (int i = 0; i < 300 && slurp(dir_ / "listen.err").find("listening as") == std::string::npos; ++i) {
+  for (int i = 0; i < 300 && slurp_file(dir_ / "listen.err").find("listening as") == std::string::npos; ++i) {
     std::this_thread::sleep_for(50ms);
   }
-  ASSERT_NE(slurp(dir_ / "listen.err").find("listening as"), std::string::npos) << slurp(dir_ / "listen.err");
+  ASSERT_NE(slurp_file(dir_ / "listen.err").find("listening as"), std::string::npos) << slurp_file(dir_ / "listen.err");
   // One-shot commands with the same session leave the listener alone.
   ASSERT_EQ(parley({"whoami"}).status, 0);
   ASSERT_EQ(parley({"search", "ali"}).status, 0);
@@ -170,7 +117,7 @@ TEST_F(CliTest, ListenStopsCleanlyOnSigint) {
   ASSERT_EQ(parley({"register", "alice", "--password-stdin"}, "correct horse 1\n").status, 0);
   ASSERT_EQ(parley({"login", "alice", "--password-stdin"}, "correct horse 1\n").status, 0);
   pid_t listener = start({"listen"}, "", "listen");
-  for (int i = 0; i < 300 && slurp(dir_ / "listen.err").find("listening as") == std::string::npos; ++i) {
+  for (int i = 0; i < 300 && slurp_file(dir_ / "listen.err").find("listening as") == std::string::npos; ++i) {
     std::this_thread::sleep_for(50ms);
   }
   ::kill(listener, SIGINT);
