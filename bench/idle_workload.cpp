@@ -143,11 +143,11 @@ Row run_w4(const Options& options) {
   row.add("users", users);
   row.add("source addrs", std::max(0, options.sources));
 
+  Runner runner(options.threads);  // before the connections: they need it until they are gone
   Idle idle;
   idle.options = &options;
   idle.tokens.resize(n);
   idle.connections.resize(n);
-  Runner runner(options.threads);
   idle.open_latency.resize(runner.size());
   idle.auth_latency.resize(runner.size());
   runner.start();
