@@ -19,6 +19,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "bench/delivery_ledger.hpp"
 #include "bench/frames.hpp"
 #include "bench/ops.hpp"
 #include "bench/process.hpp"
@@ -39,9 +40,6 @@ std::int64_t now_ns() {
 }
 
 double ms_between(std::int64_t from_ns, std::int64_t to_ns) { return static_cast<double>(to_ns - from_ns) / 1e6; }
-
-// What happened to the n-th send of a sender.
-enum AckState : std::uint8_t { kSent, kAcked, kDuplicate, kError };
 
 // Totals the main thread watches while the generator threads run.
 struct Shared {
@@ -70,15 +68,10 @@ struct Pair {
   std::string frame;                       // the frame being written
   std::optional<asio::steady_timer> wake;  // W1: the sender waits here for a free slot
   std::optional<asio::steady_timer> pace;  // W2: the sender waits here until the next send is due
-  std::vector<std::uint8_t> acks;          // AckState of send n
-  std::vector<std::uint8_t> received;      // message events for send n (saturating)
-  std::uint64_t sent = 0;
+  DeliveryLedger ledger;
   std::uint64_t inflight = 0;
-  std::int64_t last_seq = 0;
-  std::uint64_t order_errors = 0;      // an event whose seq is not the previous one + 1
-  std::uint64_t stray = 0;             // events that are not this pair's messages
-  std::uint64_t bad_frames = 0;        // frames the codec refused, responses to no request
-  std::uint64_t double_responses = 0;  // a second response to one request
+  std::uint64_t stray = 0;       // events that are not this pair's messages
+  std::uint64_t bad_frames = 0;  // frames the codec refused
   bool sender_alive = true;
   std::string error;  // the first problem seen
 };
@@ -112,10 +105,9 @@ asio::awaitable<void> set_up_pair(Pair* pair, const Options* options) {
   pair->pace.emplace(executor);
 }
 
-// Puts send n = pair.sent into pair.frame and books it as in flight.
+// Books the next send, puts it into pair.frame and counts it as in flight.
 void render_next(Pair& pair, Shared& shared, std::int64_t stamp_ns) {
-  const std::uint64_t n = pair.sent++;
-  pair.acks.push_back(kSent);
+  const std::uint64_t n = pair.ledger.book_send();
   ++pair.inflight;
   shared.sent.fetch_add(1, std::memory_order_relaxed);
   pair.send_frame->render(pair.frame, kFirstSendId + static_cast<std::int64_t>(n), pair.index, n, stamp_ns);
@@ -170,27 +162,22 @@ asio::awaitable<void> read_acks(Pair* pair, Shared* shared) {
     }
     const auto* response = std::get_if<proto::Response>(&*incoming);
     if (response == nullptr) continue;  // events on the sender's connection are not measured
-    const std::int64_t n = response_id(*response) - kFirstSendId;
-    if (n < 0 || static_cast<std::uint64_t>(n) >= pair->sent) {
-      ++pair->bad_frames;
-      note(*pair, "a response to no request: id " + std::to_string(response_id(*response)));
-      continue;
-    }
-    auto& state = pair->acks[static_cast<std::size_t>(n)];
-    if (state != kSent) {
-      ++pair->double_responses;
-      continue;
-    }
+    const std::int64_t id = response_id(*response);
+    auto ack = DeliveryLedger::Ack::ok;
     if (!response->ok) {
-      state = kError;
+      ack = DeliveryLedger::Ack::error;
       note(*pair, "message_send failed: " + describe(response->error));
     } else if (auto result = proto::decode<proto::MessageSendResult>(response->result); !result) {
-      state = kError;
+      ack = DeliveryLedger::Ack::error;
       note(*pair, "message_send result: " + describe(result.error()));
     } else if (result->duplicate) {
-      state = kDuplicate;  // every client_id is new: the server should not think so
-    } else {
-      state = kAcked;
+      ack = DeliveryLedger::Ack::duplicate;  // every client_id is new: the server should not think so
+    }
+    if (id < kFirstSendId || !pair->ledger.answer(static_cast<std::uint64_t>(id - kFirstSendId), ack)) {
+      note(*pair, "a response to no outstanding send: id " + std::to_string(id));
+      continue;
+    }
+    if (ack == DeliveryLedger::Ack::ok) {
       shared->acked.fetch_add(1, std::memory_order_relaxed);
       if (shared->measuring.load(std::memory_order_relaxed)) {
         shared->acked_in_window.fetch_add(1, std::memory_order_relaxed);
@@ -235,15 +222,11 @@ asio::awaitable<void> read_deliveries(Pair* pair, Shared* shared) {
     SendStamp stamp;
     if (body_text == nullptr || !body_text->is_string() ||
         !read_stamp(message->client_id, std::string_view(body_text->get_string()), stamp) ||
-        stamp.sender != pair->index || stamp.n >= pair->sent) {
+        stamp.sender != pair->index) {
       ++pair->stray;
       continue;
     }
-    if (pair->received.size() <= stamp.n) pair->received.resize(pair->sent, 0);
-    auto& count = pair->received[static_cast<std::size_t>(stamp.n)];
-    if (count < 255) ++count;
-    if (pair->last_seq != 0 && message->seq != pair->last_seq + 1) ++pair->order_errors;
-    pair->last_seq = message->seq;
+    if (!pair->ledger.deliver(stamp.n, message->seq)) continue;
     pair->latencies->add_ns(received_ns - stamp.sent_ns);
     shared->delivered.fetch_add(1, std::memory_order_relaxed);
     if (shared->measuring.load(std::memory_order_relaxed)) {
@@ -273,51 +256,20 @@ void close_all(Runner& runner, std::vector<std::unique_ptr<Pair>>& pairs, Shared
 
 // Compares what each sender had acknowledged with what its recipient received.
 void verify(const std::vector<std::unique_ptr<Pair>>& pairs, const Shared& shared, Row& row) {
-  std::uint64_t unanswered = 0, errors = 0, duplicates_acked = 0, missing = 0, repeated = 0, unexpected = 0;
-  std::uint64_t order = 0, stray = 0, bad = 0, double_responses = 0;
+  DeliveryLedger::Summary summary;
+  std::uint64_t stray = 0;
+  std::uint64_t bad = 0;
   std::string first_error;
   for (const auto& pair : pairs) {
-    for (std::size_t n = 0; n < pair->sent; ++n) {
-      const int got = n < pair->received.size() ? pair->received[n] : 0;
-      switch (pair->acks[n]) {
-        case kAcked:
-          if (got == 0) ++missing;
-          if (got > 1) ++repeated;
-          break;
-        case kSent:
-          ++unanswered;
-          if (got > 0) ++unexpected;
-          break;
-        case kDuplicate:
-          ++duplicates_acked;
-          if (got > 0) ++unexpected;
-          break;
-        case kError:
-          ++errors;
-          if (got > 0) ++unexpected;
-          break;
-      }
-    }
-    order += pair->order_errors;
+    pair->ledger.add_to(summary);
     stray += pair->stray;
     bad += pair->bad_frames;
-    double_responses += pair->double_responses;
     if (first_error.empty() && !pair->error.empty()) first_error = pair->error;
   }
-  auto check = [&row](std::uint64_t count, const std::string& what) {
-    if (count > 0) row.problem(std::to_string(count) + " " + what);
-  };
-  check(missing, "acknowledged messages never delivered");
-  check(repeated, "acknowledged messages delivered more than once");
-  check(unexpected, "messages delivered without a successful acknowledgement");
-  check(unanswered, "sends without a response by the end of the drain");
-  check(errors, "sends answered with an error");
-  check(duplicates_acked, "new client_ids answered as duplicates");
-  check(order, "message events out of seq order");
-  check(stray, "unexpected events");
-  check(bad, "unreadable frames");
-  check(double_responses, "requests answered twice");
-  check(static_cast<std::uint64_t>(shared.lost.load()), "connections lost during the run");
+  for (auto& problem : summary.problems()) row.problem(std::move(problem));
+  if (stray > 0) row.problem(std::to_string(stray) + " unexpected events");
+  if (bad > 0) row.problem(std::to_string(bad) + " unreadable frames");
+  if (shared.lost.load() > 0) row.problem(std::to_string(shared.lost.load()) + " connections lost during the run");
   if (!row.ok() && !first_error.empty()) row.problem("first error: " + first_error);
 }
 

@@ -70,8 +70,12 @@ void Row::print_json(std::ostream& out) const {
   object["workload"] = workload_;
   for (const auto& cell : cells_) {
     if (const auto* number = std::get_if<double>(&cell.value)) {
-      double scale = std::pow(10.0, cell.decimals);
-      object[cell.name] = std::round(*number * scale) / scale;
+      if (cell.decimals == 0) {
+        object[cell.name] = std::llround(*number);  // counts and rates read better as integers
+      } else {
+        double scale = std::pow(10.0, cell.decimals);
+        object[cell.name] = std::round(*number * scale) / scale;
+      }
     } else {
       object[cell.name] = std::get<std::string>(cell.value);
     }
