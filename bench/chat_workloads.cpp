@@ -319,7 +319,6 @@ Row run_chat(const Options& options, Mode mode) {
 
   CpuMeter generator_cpu(::getpid());
   CpuMeter server_cpu(options.server_pid);
-  std::atomic<int> finished{0};
   const auto start = Clock::now();
   generator_cpu.start();
   server_cpu.start();
@@ -329,14 +328,15 @@ Row run_chat(const Options& options, Mode mode) {
   const auto interval_ns = static_cast<std::int64_t>(1e9 * pair_count / std::max(options.rate, 1.0));
   for (auto& pair : pairs) {
     auto& context = runner.context(pair->thread);
-    asio::co_spawn(context, read_acks(pair.get(), &shared), CountDone{&finished});
-    asio::co_spawn(context, read_deliveries(pair.get(), &shared), CountDone{&finished});
+    asio::co_spawn(context, read_acks(pair.get(), &shared), CountDone{nullptr});
+    asio::co_spawn(context, read_deliveries(pair.get(), &shared), CountDone{nullptr});
     if (mode == Mode::window) {
-      asio::co_spawn(context, send_window(pair.get(), &shared, static_cast<std::uint64_t>(std::max(1, options.inflight))),
-                     CountDone{&finished});
+      asio::co_spawn(context,
+                     send_window(pair.get(), &shared, static_cast<std::uint64_t>(std::max(1, options.inflight))),
+                     CountDone{nullptr});
     } else {
       const std::int64_t first = start_ns + interval_ns * pair->index / pair_count;
-      asio::co_spawn(context, send_paced(pair.get(), &shared, first, interval_ns), CountDone{&finished});
+      asio::co_spawn(context, send_paced(pair.get(), &shared, first, interval_ns), CountDone{nullptr});
     }
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(options.duration_s));
@@ -375,11 +375,11 @@ Row run_chat(const Options& options, Mode mode) {
 // ---- W5 ----
 
 struct OfflineRun {
-  double connect_ms = 0;        // TCP, upgrade and hello
+  double connect_ms = 0;  // TCP, upgrade and hello
   double login_ms = 0;
   double conversations_ms = 0;
-  double sync_ms = 0;           // every page
-  double total_ms = 0;          // login to the last message: login + conversations + sync
+  double sync_ms = 0;   // every page
+  double total_ms = 0;  // login to the last message: login + conversations + sync
   int pages = 0;
   std::string error;
 };
@@ -400,7 +400,8 @@ asio::awaitable<void> offline_delivery(const Options* options, int rep, const st
     if (!ws) co_return fail("recipient", ws.error());
     auto id = co_await ensure_registered(**ws, recipient_name);
     if (!id) co_return fail("recipient register", id.error());
-    if (*id == 0) co_return fail("recipient register", proto::make_error(proto::Errc::conflict, recipient_name + " exists"));
+    if (*id == 0)
+      co_return fail("recipient register", proto::make_error(proto::Errc::conflict, recipient_name + " exists"));
     recipient_id = *id;
     co_await (*ws)->close();
   }
@@ -454,7 +455,8 @@ asio::awaitable<void> offline_delivery(const Options* options, int rep, const st
   for (const auto& c : conversations->conversations) {
     if (c.peer.user_id == sender_id) found = &c;
   }
-  if (found == nullptr) co_return fail("conversations", proto::make_error(proto::Errc::not_found, "no conversation with the sender"));
+  if (found == nullptr)
+    co_return fail("conversations", proto::make_error(proto::Errc::not_found, "no conversation with the sender"));
   proto::SyncRequest sync{found->conversation_id, found->read_seq, 500};
   std::vector<proto::ChatMessage> messages;
   std::int64_t id = 4;
@@ -511,7 +513,8 @@ double median(std::vector<double> values) {
 
 // Names of one run: base 36 of the time, so runs against a long-lived server meet new users.
 std::string run_tag() {
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::string tag;
   for (int i = 0; i < 6; ++i, seconds /= 36) tag += "0123456789abcdefghijklmnopqrstuvwxyz"[seconds % 36];
   return tag;

@@ -29,16 +29,16 @@ class DeliveryLedger {
   // Counts over one or more ledgers.
   struct Summary {
     std::uint64_t sent = 0;
-    std::uint64_t acknowledged = 0;     // answered ok, not as a duplicate
+    std::uint64_t acknowledged = 0;  // answered ok, not as a duplicate
     std::uint64_t unanswered = 0;
-    std::uint64_t errors = 0;           // answered with an error
-    std::uint64_t duplicate_acks = 0;   // answered as a duplicate, though every client_id is new
-    std::uint64_t missing = 0;          // acknowledged, never delivered
-    std::uint64_t repeated = 0;         // acknowledged, delivered more than once
-    std::uint64_t unexpected = 0;       // delivered without a successful acknowledgement
-    std::uint64_t out_of_order = 0;     // an event whose seq is not the previous one + 1
+    std::uint64_t errors = 0;          // answered with an error
+    std::uint64_t duplicate_acks = 0;  // answered as a duplicate, though every client_id is new
+    std::uint64_t missing = 0;         // acknowledged, never delivered
+    std::uint64_t repeated = 0;        // acknowledged, delivered more than once
+    std::uint64_t unexpected = 0;      // delivered without a successful acknowledgement
+    std::uint64_t out_of_order = 0;    // an event whose seq is not the previous one + 1
     std::uint64_t answered_twice = 0;
-    std::uint64_t unknown_events = 0;   // events for sends that were never made
+    std::uint64_t unknown_events = 0;  // events for sends that were never made
 
     // One line per kind of failure; empty when everything is right.
     std::vector<std::string> problems() const;

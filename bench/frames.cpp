@@ -104,8 +104,8 @@ proto::Result<Incoming> parse_incoming(std::string_view text) {
   if (!looks_like_response) {
     if (auto response = proto::parse_response(text, kLimits)) return Incoming{std::move(*response)};
   }
-  return proto::make_error(proto::Errc::bad_request, "neither a response nor an event: " +
-                                                         std::string(text.substr(0, 200)));
+  return proto::make_error(proto::Errc::bad_request,
+                           "neither a response nor an event: " + std::string(text.substr(0, 200)));
 }
 
 std::int64_t response_id(const proto::Response& response) {

@@ -28,10 +28,10 @@ class SendFrame {
               std::int64_t sent_ns) const;
 
  private:
-  std::string head_;    // up to the request id
-  std::string mid_;     // between the id and the client_id's numbers
+  std::string head_;         // up to the request id
+  std::string mid_;          // between the id and the client_id's numbers
   std::string before_text_;  // between the client_id and the text
-  std::string tail_;    // after the text
+  std::string tail_;         // after the text
 };
 
 // The client_id and send time that render() put into a message, read back.

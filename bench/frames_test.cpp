@@ -57,7 +57,8 @@ TEST(SendStamp, RefusesMessagesTheBenchDidNotSend) {
 }
 
 TEST(ParseIncoming, TellsResponsesFromEvents) {
-  auto response = parse_incoming(R"({"id":1007,"ok":true,"result":{"conversation_id":1,"seq":2,"created_at":3,"duplicate":false}})");
+  auto response = parse_incoming(
+      R"({"id":1007,"ok":true,"result":{"conversation_id":1,"seq":2,"created_at":3,"duplicate":false}})");
   ASSERT_TRUE(response);
   ASSERT_TRUE(std::holds_alternative<proto::Response>(*response));
   EXPECT_EQ(response_id(std::get<proto::Response>(*response)), 1007);
@@ -69,7 +70,8 @@ TEST(ParseIncoming, TellsResponsesFromEvents) {
 }
 
 TEST(ParseIncoming, DoesNotDependOnMemberOrder) {
-  auto response = parse_incoming(R"({"ok":false,"error":{"code":"rate_limited","message":"slow down","retry":true},"id":"x"})");
+  auto response =
+      parse_incoming(R"({"ok":false,"error":{"code":"rate_limited","message":"slow down","retry":true},"id":"x"})");
   ASSERT_TRUE(response);
   ASSERT_TRUE(std::holds_alternative<proto::Response>(*response));
   EXPECT_EQ(response_id(std::get<proto::Response>(*response)), -1);  // not an integer id

@@ -33,10 +33,10 @@ std::int64_t now_ns() {
 // State shared by the coroutines of all threads.
 struct Idle {
   const Options* options = nullptr;
-  std::vector<std::string> tokens;                       // connection i uses tokens[i]
+  std::vector<std::string> tokens;                         // connection i uses tokens[i]
   std::vector<std::unique_ptr<WsConnection>> connections;  // slot i written by its opener only
-  std::vector<Latencies> open_latency;                   // per thread: connect to auth answered
-  std::vector<Latencies> auth_latency;                   // per thread: the auth request alone
+  std::vector<Latencies> open_latency;                     // per thread: connect to auth answered
+  std::vector<Latencies> auth_latency;                     // per thread: the auth request alone
   std::atomic<int> tokens_failed{0};
   std::atomic<int> opened{0};
   std::atomic<int> open_failed{0};
@@ -72,7 +72,8 @@ asio::awaitable<void> get_tokens(Idle* idle, int first, int stride, int users) {
       continue;
     }
     for (int d = 0; d < o.devices; ++d) {
-      const std::size_t slot = static_cast<std::size_t>(u) * static_cast<std::size_t>(o.devices) + static_cast<std::size_t>(d);
+      const std::size_t slot =
+          static_cast<std::size_t>(u) * static_cast<std::size_t>(o.devices) + static_cast<std::size_t>(d);
       if (slot >= idle->tokens.size()) break;
       const boost::json::object login_data =
           proto::encode(proto::LoginRequest{username, kPassword, "d" + std::to_string(d)});
@@ -169,7 +170,8 @@ Row run_w4(const Options& options) {
   const int fetchers = std::clamp(options.setup_parallel, 1, users);
   std::atomic<int> fetched{0};
   for (int j = 0; j < fetchers; ++j) {
-    asio::co_spawn(runner.context(static_cast<std::size_t>(j)), get_tokens(&idle, j, fetchers, users), CountDone{&fetched});
+    asio::co_spawn(runner.context(static_cast<std::size_t>(j)), get_tokens(&idle, j, fetchers, users),
+                   CountDone{&fetched});
   }
   if (!wait_until([&] { return fetched.load() == fetchers; }, std::chrono::minutes(5))) {
     row.problem("logging in over HTTP took over 5 minutes");
@@ -192,13 +194,15 @@ Row run_w4(const Options& options) {
   generator_cpu.start();
   server_cpu.start();
   const auto open_start = Clock::now();
-  const std::size_t openers = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.open_parallel)), 1, n);
+  const std::size_t openers =
+      std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.open_parallel)), 1, n);
   std::atomic<int> openers_done{0};
   for (std::size_t j = 0; j < openers; ++j) {
     const std::size_t thread = j % runner.size();
     asio::co_spawn(runner.context(thread), open_connections(&idle, j, openers, thread), CountDone{&openers_done});
   }
-  const bool opened = wait_until([&] { return openers_done.load() == static_cast<int>(openers); }, std::chrono::minutes(3));
+  const bool opened =
+      wait_until([&] { return openers_done.load() == static_cast<int>(openers); }, std::chrono::minutes(3));
   const double open_s = std::chrono::duration<double>(Clock::now() - open_start).count();
   generator_cpu.stop();
   server_cpu.stop();
@@ -237,8 +241,8 @@ Row run_w4(const Options& options) {
 
   if (!opened) row.problem("opening took over 3 minutes");
   if (idle.open_failed.load() > 0) {
-    row.problem(std::to_string(idle.open_failed.load()) + " connections failed to open or authenticate; first: " +
-                idle.first_error);
+    row.problem(std::to_string(idle.open_failed.load()) +
+                " connections failed to open or authenticate; first: " + idle.first_error);
   }
   if (idle.closed.load() > 0) row.problem(std::to_string(idle.closed.load()) + " connections closed while held");
   return row;

@@ -24,10 +24,11 @@ int fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"parley-bench: load generator for parleyd (docs/benchmarks.md).\n"
-               "Each workload runs for a bounded time, prints one result row, and exits 1 if what\n"
-               "it checked (delivery counts, connections held) was wrong.",
-               "parley-bench"};
+  CLI::App app{
+      "parley-bench: load generator for parleyd (docs/benchmarks.md).\n"
+      "Each workload runs for a bounded time, prints one result row, and exits 1 if what\n"
+      "it checked (delivery counts, connections held) was wrong.",
+      "parley-bench"};
   Options options;
   std::string server = "http://127.0.0.1:8080";
   std::string workload = "w1";
@@ -36,10 +37,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> server_args;
   bool json = false;
   app.add_option("--server", server, "server URL (http://HOST:PORT); ignored with --spawn")->capture_default_str();
-  app.add_option("--workload", workload, "w1 (throughput), w2 (latency at --rate), w4 (idle connections), w5 (offline delivery)")
+  app.add_option("--workload", workload,
+                 "w1 (throughput), w2 (latency at --rate), w4 (idle connections), w5 (offline delivery)")
       ->check(CLI::IsMember({"w1", "w2", "w4", "w5"}))
       ->capture_default_str();
-  app.add_option("--spawn", spawn, "start this parleyd on a free port with a temp data dir, cheap Argon2id and raised limits");
+  app.add_option("--spawn", spawn,
+                 "start this parleyd on a free port with a temp data dir, cheap Argon2id and raised limits");
   app.add_option("--data-parent", data_parent, "with --spawn: where to make its data dir (default $TMPDIR or /tmp)");
   app.add_option("--server-pid", options.server_pid, "PID of the server, for its CPU and RSS (set by --spawn)");
   app.add_option("--threads", options.threads, "generator threads, one io_context each")->capture_default_str();
@@ -54,9 +57,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--connections", options.connections, "W4: idle authenticated connections")->capture_default_str();
   app.add_option("--devices", options.devices, "W4: tokens (devices) per user")->capture_default_str();
-  app.add_option("--setup-parallel", options.setup_parallel, "W4: HTTP connections used for logins")->capture_default_str();
-  app.add_option("--open-parallel", options.open_parallel, "W4: WebSocket opens under way at once")->capture_default_str();
-  app.add_option("--hold", options.hold_s, "W4: seconds to hold the connections before reading RSS")->capture_default_str();
+  app.add_option("--setup-parallel", options.setup_parallel, "W4: HTTP connections used for logins")
+      ->capture_default_str();
+  app.add_option("--open-parallel", options.open_parallel, "W4: WebSocket opens under way at once")
+      ->capture_default_str();
+  app.add_option("--hold", options.hold_s, "W4: seconds to hold the connections before reading RSS")
+      ->capture_default_str();
   app.add_option("--messages", options.messages, "W5: messages to the offline user")->capture_default_str();
   app.add_option("--repeat", options.repeat, "W5: measurements (each with new users)")->capture_default_str();
   app.add_flag("--json", json, "print the result as one JSON object");
@@ -83,7 +89,8 @@ int main(int argc, char** argv) {
                                : run_w5(options);
   if (spawned) {
     const int status = spawned->stop();
-    if (status != 0) row.problem("parleyd exited with status " + std::to_string(status) + "; log: " + spawned->log_path());
+    if (status != 0)
+      row.problem("parleyd exited with status " + std::to_string(status) + "; log: " + spawned->log_path());
   }
   if (json) {
     row.print_json(std::cout);

@@ -92,14 +92,22 @@ proto::Result<std::unique_ptr<SpawnedServer>> SpawnedServer::start(const Options
   const std::string port_file = pattern + "/port";
 
   std::vector<std::string> args = {options.parleyd,
-                                   "--listen", "127.0.0.1:0",
-                                   "--port-file", port_file,
-                                   "--data-dir", pattern + "/data",
-                                   "--argon2-ops", "1",
-                                   "--argon2-memory-kib", "8",
-                                   "--max-requests-per-second", "1000000",
-                                   "--request-burst", "1000000",
-                                   "--max-connections-per-ip", "100000"};
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--port-file",
+                                   port_file,
+                                   "--data-dir",
+                                   pattern + "/data",
+                                   "--argon2-ops",
+                                   "1",
+                                   "--argon2-memory-kib",
+                                   "8",
+                                   "--max-requests-per-second",
+                                   "1000000",
+                                   "--request-burst",
+                                   "1000000",
+                                   "--max-connections-per-ip",
+                                   "100000"};
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

@@ -42,9 +42,9 @@ class CpuMeter {
 class SpawnedServer {
  public:
   struct Options {
-    std::string parleyd;                 // path of the binary
+    std::string parleyd;                  // path of the binary
     std::vector<std::string> extra_args;  // appended last, so they win
-    std::string data_parent;             // where the data directory is made ("": $TMPDIR or /tmp)
+    std::string data_parent;              // where the data directory is made ("": $TMPDIR or /tmp)
   };
   static proto::Result<std::unique_ptr<SpawnedServer>> start(const Options& options);
   ~SpawnedServer();

@@ -39,9 +39,10 @@ TEST(Row, PrintsOneTableRowAndMarksProblems) {
   row.problem("2 acknowledged messages never delivered");
   std::ostringstream json;
   row.print_json(json);
-  EXPECT_EQ(json.str(),
-            R"({"workload":"W1","delivered msg/s":1234,"server CPU %":"n/a","verified":false,"problems":["2 acknowledged messages never delivered"]})"
-            "\n");
+  EXPECT_EQ(
+      json.str(),
+      R"({"workload":"W1","delivered msg/s":1234,"server CPU %":"n/a","verified":false,"problems":["2 acknowledged messages never delivered"]})"
+      "\n");
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ class WsConnection {
   // so the kernel picks the port at connect time and each source address has its own
   // ephemeral port range) and upgrades. Fails with `unavailable`.
   static asio::awaitable<proto::Result<std::unique_ptr<WsConnection>>> open(const ServerTarget& target,
-                                                                             const std::string& source_address);
+                                                                            const std::string& source_address);
   virtual ~WsConnection() = default;
   WsConnection(const WsConnection&) = delete;
   WsConnection& operator=(const WsConnection&) = delete;
@@ -64,7 +64,7 @@ struct HttpReply {
 class HttpConnection {
  public:
   static asio::awaitable<proto::Result<std::unique_ptr<HttpConnection>>> open(const ServerTarget& target,
-                                                                               const std::string& source_address);
+                                                                              const std::string& source_address);
   virtual ~HttpConnection() = default;
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;

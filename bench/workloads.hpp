@@ -14,23 +14,23 @@ namespace parley::bench {
 
 struct Options {
   ServerTarget target;
-  pid_t server_pid = 0;        // for the server's CPU and RSS; 0: not measured
-  int threads = 1;             // generator threads (one io_context each)
-  int sources = 4;             // client source addresses 127.0.0.2 ... (0: let the kernel choose)
+  pid_t server_pid = 0;          // for the server's CPU and RSS; 0: not measured
+  int threads = 1;               // generator threads (one io_context each)
+  int sources = 4;               // client source addresses 127.0.0.2 ... (0: let the kernel choose)
   std::string prefix = "bench";  // user names start with it
 
   // W1, W2
-  int clients = 64;            // connections, in sender -> recipient pairs
-  int inflight = 8;            // W1: unacknowledged sends per sender
+  int clients = 64;  // connections, in sender -> recipient pairs
+  int inflight = 8;  // W1: unacknowledged sends per sender
   double duration_s = 10;
-  double rate = 20000;         // W2: messages per second over all pairs
-  double drain_s = 15;         // after the run: how long to wait for outstanding acks and events
+  double rate = 20000;  // W2: messages per second over all pairs
+  double drain_s = 15;  // after the run: how long to wait for outstanding acks and events
 
   // W4
   int connections = 1000;
-  int devices = 4;             // tokens (devices) per user
-  int setup_parallel = 16;     // HTTP connections used to register and log in
-  int open_parallel = 256;     // WebSocket opens under way at once
+  int devices = 4;          // tokens (devices) per user
+  int setup_parallel = 16;  // HTTP connections used to register and log in
+  int open_parallel = 256;  // WebSocket opens under way at once
   double hold_s = 5;
 
   // W5
