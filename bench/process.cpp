@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -116,6 +117,9 @@ proto::Result<std::unique_ptr<SpawnedServer>> SpawnedServer::start(const Options
   pid_t pid = ::fork();
   if (pid < 0) return failed("fork failed");
   if (pid == 0) {
+    // If the benchmark dies (a crash, SIGKILL), the server goes with it instead of
+    // lingering on its port.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     int log = ::open(server->log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (log >= 0) {
       ::dup2(log, STDOUT_FILENO);

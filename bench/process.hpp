@@ -38,7 +38,8 @@ class CpuMeter {
 
 // A parleyd started by the benchmark: 127.0.0.1 on a free port, a fresh data directory
 // (removed again), cheap Argon2id and limits raised for load. Stopped with SIGTERM
-// (then SIGKILL after a grace period) by stop() or the destructor.
+// (then SIGKILL after a grace period) by stop() or the destructor, and sent SIGTERM by
+// the kernel if the benchmark process dies first.
 class SpawnedServer {
  public:
   struct Options {
