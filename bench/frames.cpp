@@ -1,0 +1,117 @@
+#include "bench/frames.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include "proto/messages.hpp"
+
+namespace parley::bench {
+namespace {
+
+constexpr char kIdMark[] = "@@ID@@";
+constexpr char kClientMark[] = "@@CID@@";
+constexpr char kTextMark[] = "@@TEXT@@";
+
+// Frames are far below this, so the parser never rejects what the server may send.
+const proto::ParseLimits kLimits{16 * 1024 * 1024, 64};
+
+void append_number(std::string& out, std::uint64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
+void append_number(std::string& out, std::int64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
+// Splits `text` at the first `mark`; throws when the codec's output has no such mark,
+// which would mean the codec escaped it (a programming error, found at start-up).
+std::pair<std::string, std::string> split_at(const std::string& text, std::string_view mark) {
+  auto at = text.find(mark);
+  if (at == std::string::npos) throw std::logic_error("frame template lost its placeholder");
+  return {text.substr(0, at), text.substr(at + mark.size())};
+}
+
+bool parse_u64(std::string_view text, std::uint64_t& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+std::string request_frame(std::int64_t id, std::string_view type, boost::json::object data) {
+  return proto::serialize(proto::Request{id, std::string(type), std::move(data)});
+}
+
+SendFrame::SendFrame(std::int64_t to) {
+  proto::MessageSendRequest request;
+  request.to = to;
+  request.client_id = kClientMark;
+  request.body = boost::json::object{{"text", kTextMark}};
+  // The id is a string placeholder here; render() writes a bare integer in its place,
+  // quotes included, so the frame carries an integer id.
+  std::string frame = proto::serialize(proto::Request{kIdMark, proto::type::kMessageSend, proto::encode(request)});
+  auto [head, rest] = split_at(frame, std::string("\"") + kIdMark + "\"");
+  auto [mid, rest2] = split_at(rest, kClientMark);
+  auto [before_text, tail] = split_at(rest2, kTextMark);
+  head_ = std::move(head);
+  mid_ = std::move(mid);
+  before_text_ = std::move(before_text);
+  tail_ = std::move(tail);
+}
+
+void SendFrame::render(std::string& out, std::int64_t request_id, std::uint32_t sender, std::uint64_t n,
+                       std::int64_t sent_ns) const {
+  out.clear();
+  out += head_;
+  append_number(out, request_id);
+  out += mid_;
+  out += 'b';
+  append_number(out, static_cast<std::uint64_t>(sender));
+  out += '.';
+  append_number(out, n);
+  out += before_text_;
+  append_number(out, sent_ns);
+  out += tail_;
+}
+
+bool read_stamp(std::string_view client_id, std::string_view text, SendStamp& out) {
+  if (client_id.size() < 4 || client_id[0] != 'b') return false;
+  auto dot = client_id.find('.');
+  if (dot == std::string_view::npos) return false;
+  std::uint64_t sender = 0;
+  std::uint64_t n = 0;
+  std::uint64_t sent = 0;
+  if (!parse_u64(client_id.substr(1, dot - 1), sender) || !parse_u64(client_id.substr(dot + 1), n) ||
+      !parse_u64(text, sent)) {
+    return false;
+  }
+  out = SendStamp{static_cast<std::uint32_t>(sender), n, static_cast<std::int64_t>(sent)};
+  return true;
+}
+
+proto::Result<Incoming> parse_incoming(std::string_view text) {
+  // The server writes a response's id first; anything else is tried as an event first.
+  // Either guess is checked by the codec, and a wrong one falls back to the other.
+  const bool looks_like_response = text.starts_with("{\"id\"");
+  if (looks_like_response) {
+    if (auto response = proto::parse_response(text, kLimits)) return Incoming{std::move(*response)};
+  }
+  if (auto event = proto::parse_event(text, kLimits)) return Incoming{std::move(*event)};
+  if (!looks_like_response) {
+    if (auto response = proto::parse_response(text, kLimits)) return Incoming{std::move(*response)};
+  }
+  return proto::make_error(proto::Errc::bad_request,
+                           "neither a response nor an event: " + std::string(text.substr(0, 200)));
+}
+
+std::int64_t response_id(const proto::Response& response) {
+  if (response.id.is_int64()) return response.id.get_int64();
+  if (response.id.is_uint64()) return static_cast<std::int64_t>(response.id.get_uint64());
+  return -1;
+}
+
+}  // namespace parley::bench
