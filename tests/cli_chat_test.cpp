@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 
 #include "tests/cli_runner.hpp"
+#include "tests/tcp_proxy.hpp"
 
 namespace parley::test {
 namespace {
@@ -249,6 +250,38 @@ TEST_F(CliChatTest, ChatShowsWhatComesInWhileItRuns) {
       << chatted.out;
   // bob saw everything, so nothing is unread.
   EXPECT_TRUE(has(parley_as("bob", {"conversations"}).out, "  alice  unread=0  "));
+}
+
+// Connections through a proxy that the test breaks while parleyd stays up.
+TEST_F(CliChatTest, ChatReconnectsOnceAndResendsWithoutDuplicates) {
+  TcpProxy proxy(server_.port());
+  const std::string via_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+  int input = -1;
+  pid_t chat = start_piped("alice", {"--server", via_proxy, "chat", "bob"}, input, "chat");
+  ASSERT_TRUE(has(wait_for("chat.err", "chatting with"), "chatting with"));
+
+  // Lost while idle: it reconnects, and what it sends then arrives.
+  proxy.cut();
+  ASSERT_TRUE(has(wait_for("chat.err", "reconnected"), "reconnected")) << slurp_file(dir_ / "chat.err");
+  const std::string first = "after the first break\n";
+  ASSERT_EQ(::write(input, first.data(), first.size()), static_cast<ssize_t>(first.size()));
+  ASSERT_TRUE(has(wait_for("chat.out", "alice: after the first break"), "after the first break"));
+
+  // Lost after the request reached the server but before its answer came back: sent
+  // again on a new connection with the same client_id, it is stored once.
+  proxy.cut_after_next_send();
+  const std::string second = "said once\n";
+  ASSERT_EQ(::write(input, second.data(), second.size()), static_cast<ssize_t>(second.size()));
+  ASSERT_TRUE(has(wait_for("chat.out", "alice: said once"), "alice: said once"));
+  ::close(input);
+  auto chatted = finish(chat, "chat");
+  EXPECT_EQ(chatted.status, 0) << chatted.err;
+  EXPECT_EQ(proxy.accepted(), 3) << chatted.err;
+
+  auto history = parley_as("bob", {"history", "alice"});
+  EXPECT_TRUE(in_order(history.out, {"1  ", "alice: after the first break\n", "2  ", "alice: said once\n"}))
+      << history.out;
+  EXPECT_EQ(lines_of(history.out).size(), 2u) << history.out;
 }
 
 TEST_F(CliChatTest, ChatEndsWithStatusZeroOnSigint) {

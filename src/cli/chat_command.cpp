@@ -8,6 +8,7 @@
 #include <array>
 #include <iostream>
 #include <set>
+#include <thread>
 
 #include <boost/json/serialize.hpp>
 
@@ -27,6 +28,7 @@ using namespace std::chrono_literals;
 constexpr std::chrono::milliseconds kPollInterval = 100ms;
 constexpr std::int64_t kHistoryLines = 20;
 constexpr std::int64_t kSyncPage = 100;
+constexpr std::chrono::milliseconds kMaxReconnectWait = 10s;
 constexpr char kContinuation[] = "        ";  // indents the further lines of a message
 
 struct Person {
@@ -61,6 +63,8 @@ class ChatSession {
   void on_typing(const boost::json::object& data);
   void on_presence(const boost::json::object& data);
   void on_kicked(const boost::json::object& data);
+  void on_shutdown(const boost::json::object& data);
+  bool wait_to_reconnect();
   void show(const proto::ChatMessage& message);
   // Human mode only: one line, at once.
   void say(const std::string& line) const;
@@ -76,7 +80,8 @@ class ChatSession {
   std::optional<std::int64_t> conversation_id_;  // none before the first message
   std::set<std::int64_t> shown_;                 // the seqs shown: a message comes once
   std::int64_t newest_shown_ = 0;
-  std::int64_t read_sent_ = 0;
+  bool unread_shown_ = false;  // shown a message from someone else since the last message_read
+  std::chrono::milliseconds reconnect_after_{0};  // what a server_shutdown asked for
 };
 
 Outcome<Person> person(const Channel& channel, const std::string& user) {
@@ -171,11 +176,23 @@ std::optional<int> ChatSession::recover() {
   const auto info = live_.client->wait_closed(0ms).value_or(client::CloseInfo{});
   if (!server_went_away(info)) return report_close(context_, info);
   context_.out().note("the connection was lost (" + std::to_string(info.code) + "); reconnecting");
+  if (!wait_to_reconnect()) return kExitOk;
   auto live = connect_live(context_, saved_);
   if (!live) return context_.out().fail(live.error());
   live_ = std::move(*live);
   catch_up();
+  context_.out().note("reconnected");
   return std::nullopt;
+}
+
+// Waits as long as a server that is restarting asked; false when SIGINT came first.
+bool ChatSession::wait_to_reconnect() {
+  for (auto waited = 0ms; waited < reconnect_after_; waited += kPollInterval) {
+    if (stop_requested()) return false;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  reconnect_after_ = 0ms;
+  return !stop_requested();
 }
 
 void ChatSession::catch_up() {
@@ -196,11 +213,12 @@ void ChatSession::catch_up() {
 }
 
 void ChatSession::show_events() {
-  static constexpr std::array<std::pair<std::string_view, EventHandler>, 4> kHandlers{{
+  static constexpr std::array<std::pair<std::string_view, EventHandler>, 5> kHandlers{{
       {proto::event::kMessage, &ChatSession::on_message},
       {proto::event::kTyping, &ChatSession::on_typing},
       {proto::event::kPresence, &ChatSession::on_presence},
       {proto::event::kKicked, &ChatSession::on_kicked},
+      {proto::event::kServerShutdown, &ChatSession::on_shutdown},
   }};
   while (auto event = live_.client->next_event(0ms)) {
     for (const auto& [type, handler] : kHandlers) {
@@ -236,11 +254,19 @@ void ChatSession::on_kicked(const boost::json::object& data) {
   if (kicked) context_.out().note("signed out: " + kicked->message);
 }
 
+void ChatSession::on_shutdown(const boost::json::object& data) {
+  auto shutdown = proto::decode<proto::ServerShutdownEvent>(data);
+  if (!shutdown) return;
+  context_.out().note("the server is stopping: " + shutdown->message);
+  reconnect_after_ = std::min(std::chrono::milliseconds(shutdown->reconnect_after_ms), kMaxReconnectWait);
+}
+
 // "[HH:MM] nickname: text", a recall notice as "(message N was recalled)"; with --json
 // the entry as the server sends it.
 void ChatSession::show(const proto::ChatMessage& m) {
   if (!shown_.insert(m.seq).second) return;
   newest_shown_ = std::max(newest_shown_, m.seq);
+  unread_shown_ = unread_shown_ || m.sender_id != me_.user_id;
   if (context_.out().json()) {
     std::cout << boost::json::serialize(proto::encode(m)) << std::endl;
   } else if (m.kind == proto::kind::kRecall) {
@@ -258,9 +284,11 @@ const std::string& ChatSession::nickname(std::int64_t user_id) const {
   return user_id == me_.user_id ? me_.nickname : peer_.nickname;
 }
 
+// Only after messages from others: one's own are never unread, and each message_read
+// sends a read event to every device of both users.
 void ChatSession::mark_read() {
-  if (!conversation_id_ || newest_shown_ <= read_sent_) return;
-  read_sent_ = newest_shown_;
+  if (!conversation_id_ || !unread_shown_) return;
+  unread_shown_ = false;
   auto reply = ask<proto::MessageReadResult>(channel(), proto::type::kMessageRead,
                                              proto::MessageReadRequest{*conversation_id_, newest_shown_});
   if (!reply && live_.client->is_open()) context_.out().fail(reply.error());
