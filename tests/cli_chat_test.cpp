@@ -1,8 +1,10 @@
 // parley send, history, conversations, read, recall, presence and chat against the real
 // parleyd, with one CLI home per user.
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -45,6 +47,28 @@ std::vector<std::string> message_texts(const std::string& listen_out) {
     if (event.at("type") == "message") texts.emplace_back(event.at("data").at("body").at("text").as_string());
   }
   return texts;
+}
+
+// Reads what a terminal shows into `shown` until it holds `part` (up to 20 s).
+bool terminal_shows(int terminal, std::string& shown, const std::string& part) {
+  for (int i = 0; i < 400 && shown.find(part) == std::string::npos; ++i) {
+    pollfd ready{terminal, POLLIN, 0};
+    if (::poll(&ready, 1, 50) <= 0) continue;
+    char chunk[4096];
+    const ssize_t n = ::read(terminal, chunk, sizeof chunk);
+    if (n <= 0) break;
+    shown.append(chunk, static_cast<std::size_t>(n));
+  }
+  return has(shown, part);
+}
+
+// The types of listen's JSON lines, in order.
+std::vector<std::string> event_types(const std::string& listen_out) {
+  std::vector<std::string> types;
+  for (const auto& line : lines_of(listen_out)) {
+    types.emplace_back(boost::json::parse(line).at("type").as_string());
+  }
+  return types;
 }
 
 class CliChatTest : public CliRunner {
@@ -282,6 +306,39 @@ TEST_F(CliChatTest, ChatReconnectsOnceAndResendsWithoutDuplicates) {
   EXPECT_TRUE(in_order(history.out, {"1  ", "alice: after the first break\n", "2  ", "alice: said once\n"}))
       << history.out;
   EXPECT_EQ(lines_of(history.out).size(), 2u) << history.out;
+}
+
+// At a terminal, chat reads keys: the peer sees that one types, and the line is edited
+// as a person would expect.
+TEST_F(CliChatTest, ChatAtATerminalSendsTypingAndEditsTheLine) {
+  send("alice", "bob", "hi");
+  pid_t listener = start_listening("alice");
+  int terminal = -1;
+  pid_t chat = start_on_terminal("bob", {"chat", "alice"}, terminal, "chat");
+  ASSERT_GT(chat, 0);
+  std::string shown;
+  ASSERT_TRUE(terminal_shows(terminal, shown, "alice: hi")) << shown;
+
+  auto type = [terminal](const std::string& keys) {
+    ASSERT_EQ(::write(terminal, keys.data(), keys.size()), static_cast<ssize_t>(keys.size()));
+  };
+  type("hel");
+  EXPECT_TRUE(has(wait_for("listen.out", "\"typing\""), "\"typing\"")) << slurp_file(dir_ / "listen.out");
+  ASSERT_TRUE(terminal_shows(terminal, shown, "> hel")) << shown;
+  type("lo 世\x7f界\x1b[D\r");  // Backspace erases 世; the left arrow is ignored
+  ASSERT_TRUE(terminal_shows(terminal, shown, "bob: hello 界")) << shown;
+  type("\x04");  // Ctrl-D on an empty line
+  auto chatted = finish(chat, "chat");
+  ::close(terminal);
+  EXPECT_EQ(chatted.status, 0) << chatted.err;
+
+  wait_for("listen.out", "hello 界");
+  ::kill(listener, SIGINT);
+  auto listened = finish(listener, "listen");
+  EXPECT_EQ(message_texts(listened.out), std::vector<std::string>{"hello 界"}) << listened.out;
+  auto types = event_types(listened.out);
+  auto typing = std::find(types.begin(), types.end(), "typing");
+  EXPECT_TRUE(typing != types.end() && std::find(typing, types.end(), "message") != types.end()) << listened.out;
 }
 
 TEST_F(CliChatTest, ChatEndsWithStatusZeroOnSigint) {

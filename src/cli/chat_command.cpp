@@ -1,8 +1,8 @@
 // chat: an interactive conversation with one user over a WebSocket. Shows the last
 // messages, then new ones as they come, and sends each line read from stdin.
 //
-// Typing notices are shown but not sent: stdin is read a whole line at a time (the
-// terminal's own line editing), so there is no keystroke to report before Enter.
+// At a terminal it reads keystrokes (TerminalInput), so it can send typing notices;
+// from a pipe or a file it reads whole lines (LineInput) and sends none.
 #include <unistd.h>
 
 #include <array>
@@ -15,6 +15,7 @@
 #include "cli/chat_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/line_input.hpp"
+#include "cli/terminal_input.hpp"
 #include "cli/live_connection.hpp"
 #include "cli/times.hpp"
 #include "cli/users.hpp"
@@ -29,6 +30,7 @@ constexpr std::chrono::milliseconds kPollInterval = 100ms;
 constexpr std::int64_t kHistoryLines = 20;
 constexpr std::int64_t kSyncPage = 100;
 constexpr std::chrono::milliseconds kMaxReconnectWait = 10s;
+constexpr std::chrono::milliseconds kTypingInterval = 2s;
 constexpr char kContinuation[] = "        ";  // indents the further lines of a message
 
 struct Person {
@@ -41,7 +43,7 @@ struct Person {
 // thread; the only other thread is the client library's, behind Client.
 class ChatSession {
  public:
-  ChatSession(const Context& context, SavedSession saved, LiveConnection live, LineInput& input)
+  ChatSession(const Context& context, SavedSession saved, LiveConnection live, ChatInput& input)
       : context_(context), saved_(std::move(saved)), live_(std::move(live)), input_(input) {}
 
   // Runs until EOF, SIGINT or a connection that cannot be had back; the exit status.
@@ -66,15 +68,19 @@ class ChatSession {
   void on_shutdown(const boost::json::object& data);
   bool wait_to_reconnect();
   void show(const proto::ChatMessage& message);
-  // Human mode only: one line, at once.
+  // Human mode only: one line, at once, above the line being typed.
   void say(const std::string& line) const;
+  // To stderr, above the line being typed: a remark, or a failure (returning its status).
+  void note(const std::string& text) const;
+  int complain(const Failure& failure) const;
+  void send_typing();
   const std::string& nickname(std::int64_t user_id) const;
   void mark_read();
 
   const Context& context_;
   SavedSession saved_;
   LiveConnection live_;
-  LineInput& input_;
+  ChatInput& input_;
   Person me_;
   Person peer_;
   std::optional<std::int64_t> conversation_id_;  // none before the first message
@@ -82,6 +88,7 @@ class ChatSession {
   std::int64_t newest_shown_ = 0;
   bool unread_shown_ = false;  // shown a message from someone else since the last message_read
   std::chrono::milliseconds reconnect_after_{0};  // what a server_shutdown asked for
+  std::chrono::steady_clock::time_point last_typing_{};
 };
 
 Outcome<Person> person(const Channel& channel, const std::string& user) {
@@ -91,8 +98,8 @@ Outcome<Person> person(const Channel& channel, const std::string& user) {
 }
 
 int ChatSession::run(const std::string& user) {
-  if (auto started = start(user); !started) return context_.out().fail(started.error());
-  context_.out().note("chatting with " + peer_.username + " (" + peer_.nickname + ") as " + me_.username +
+  if (auto started = start(user); !started) return complain(started.error());
+  note("chatting with " + peer_.username + " (" + peer_.nickname + ") as " + me_.username +
                       "; Enter sends a line; Ctrl-D or Ctrl-C ends");
   show_history();
   for (;;) {
@@ -128,7 +135,7 @@ void ChatSession::show_history() {
   auto reply = ask<proto::MessagesResult>(channel(), proto::type::kHistory,
                                           proto::HistoryRequest{*conversation_id_, std::nullopt, kHistoryLines});
   if (!reply) {
-    context_.out().fail(reply.error());
+    complain(reply.error());
     return;
   }
   for (const auto& m : reply->value.messages) show(m);
@@ -142,13 +149,24 @@ std::optional<int> ChatSession::step() {
   if (!live_.client->is_open()) return recover();
   mark_read();
   auto line = input_.next_line(kPollInterval);
-  if (!line || line->empty()) return std::nullopt;
-  return send(std::move(*line));
+  const bool typed = input_.typed();
+  if (line) return line->empty() ? std::nullopt : send(std::move(*line));
+  if (typed) send_typing();  // not with a line just sent: the message itself follows
+  return std::nullopt;
+}
+
+// At most one typing request every kTypingInterval (the server drops more anyway).
+void ChatSession::send_typing() {
+  const auto now = std::chrono::steady_clock::now();
+  if (!conversation_id_ || now - last_typing_ < kTypingInterval) return;
+  last_typing_ = now;
+  auto reply = ask<proto::EmptyResult>(channel(), proto::type::kTyping, proto::TypingRequest{*conversation_id_});
+  if (!reply && live_.client->is_open()) complain(reply.error());
 }
 
 std::optional<int> ChatSession::send(std::string text) {
   if (!valid_utf8(text)) {
-    context_.out().fail(usage_error("the line is not valid UTF-8; not sent"));
+    complain(usage_error("the line is not valid UTF-8; not sent"));
     return std::nullopt;
   }
   const proto::MessageSendRequest request = text_message(peer_.user_id, std::move(text));
@@ -159,7 +177,7 @@ std::optional<int> ChatSession::send(std::string text) {
     reply = ask<proto::MessageSendResult>(channel(), proto::type::kMessageSend, request);
   }
   if (!reply) {
-    context_.out().fail(reply.error());
+    complain(reply.error());
     return std::nullopt;
   }
   const proto::MessageSendResult& sent = reply->value;
@@ -174,14 +192,18 @@ std::optional<int> ChatSession::send(std::string text) {
 std::optional<int> ChatSession::recover() {
   show_events();  // those that came before the close
   const auto info = live_.client->wait_closed(0ms).value_or(client::CloseInfo{});
-  if (!server_went_away(info)) return report_close(context_, info);
-  context_.out().note("the connection was lost (" + std::to_string(info.code) + "); reconnecting");
+  if (!server_went_away(info)) {
+    int status = kExitOk;
+    input_.above([&] { status = report_close(context_, info); });
+    return status;
+  }
+  note("the connection was lost (" + std::to_string(info.code) + "); reconnecting");
   if (!wait_to_reconnect()) return kExitOk;
   auto live = connect_live(context_, saved_);
-  if (!live) return context_.out().fail(live.error());
+  if (!live) return complain(live.error());
   live_ = std::move(*live);
   catch_up();
-  context_.out().note("reconnected");
+  note("reconnected");
   return std::nullopt;
 }
 
@@ -197,14 +219,14 @@ bool ChatSession::wait_to_reconnect() {
 
 void ChatSession::catch_up() {
   if (!conversation_id_) {
-    if (auto found = find_conversation(); !found) context_.out().fail(found.error());
+    if (auto found = find_conversation(); !found) complain(found.error());
     if (!conversation_id_) return;
   }
   for (bool more = true; more;) {
     auto reply = ask<proto::MessagesResult>(channel(), proto::type::kSync,
                                             proto::SyncRequest{*conversation_id_, newest_shown_, kSyncPage});
     if (!reply) {
-      context_.out().fail(reply.error());
+      complain(reply.error());
       return;
     }
     for (const auto& m : reply->value.messages) show(m);
@@ -232,7 +254,7 @@ void ChatSession::on_message(const boost::json::object& data) {
   if (!message) return;
   // A conversation that began after the chat did: is it this one?
   if (!conversation_id_ && (message->sender_id == peer_.user_id || message->sender_id == me_.user_id)) {
-    if (auto found = find_conversation(); !found) context_.out().fail(found.error());
+    if (auto found = find_conversation(); !found) complain(found.error());
   }
   if (message->conversation_id == conversation_id_) show(*message);
 }
@@ -251,13 +273,13 @@ void ChatSession::on_presence(const boost::json::object& data) {
 
 void ChatSession::on_kicked(const boost::json::object& data) {
   auto kicked = proto::decode<proto::KickedEvent>(data);
-  if (kicked) context_.out().note("signed out: " + kicked->message);
+  if (kicked) note("signed out: " + kicked->message);
 }
 
 void ChatSession::on_shutdown(const boost::json::object& data) {
   auto shutdown = proto::decode<proto::ServerShutdownEvent>(data);
   if (!shutdown) return;
-  context_.out().note("the server is stopping: " + shutdown->message);
+  note("the server is stopping: " + shutdown->message);
   reconnect_after_ = std::min(std::chrono::milliseconds(shutdown->reconnect_after_ms), kMaxReconnectWait);
 }
 
@@ -277,7 +299,18 @@ void ChatSession::show(const proto::ChatMessage& m) {
 }
 
 void ChatSession::say(const std::string& line) const {
-  if (!context_.out().json()) std::cout << line << std::endl;  // flushed: someone is reading
+  if (context_.out().json()) return;
+  input_.above([&] { std::cout << line << std::endl; });  // flushed: someone is reading
+}
+
+void ChatSession::note(const std::string& text) const {
+  input_.above([&] { context_.out().note(text); });
+}
+
+int ChatSession::complain(const Failure& failure) const {
+  int status = kExitOk;
+  input_.above([&] { status = context_.out().fail(failure); });
+  return status;
 }
 
 const std::string& ChatSession::nickname(std::int64_t user_id) const {
@@ -291,7 +324,7 @@ void ChatSession::mark_read() {
   unread_shown_ = false;
   auto reply = ask<proto::MessageReadResult>(channel(), proto::type::kMessageRead,
                                              proto::MessageReadRequest{*conversation_id_, newest_shown_});
-  if (!reply && live_.client->is_open()) context_.out().fail(reply.error());
+  if (!reply && live_.client->is_open()) complain(reply.error());
 }
 
 }  // namespace
@@ -302,8 +335,11 @@ int run_chat(const Context& context, const std::string& user) {
   auto live = connect_live(context, *saved);
   if (!live) return context.out().fail(live.error());
   install_stop_handlers();  // only now: until here Ctrl-C simply ends the process
-  LineInput input(STDIN_FILENO);
-  ChatSession chat(context, std::move(*saved), std::move(*live), input);
+  // Keystrokes (for typing notices) when a person is at a terminal; else whole lines.
+  std::unique_ptr<ChatInput> input;
+  if (!context.out().json() && ::isatty(STDOUT_FILENO) != 0) input = TerminalInput::open(STDIN_FILENO);
+  if (!input) input = std::make_unique<LineInput>(STDIN_FILENO);
+  ChatSession chat(context, std::move(*saved), std::move(*live), *input);
   return chat.run(user);
 }
 

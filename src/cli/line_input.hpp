@@ -4,25 +4,21 @@
 #include <optional>
 #include <string>
 
+#include "cli/chat_input.hpp"
+
 namespace parley::cli {
 
-// The lines of a file descriptor (stdin), read so that a loop can serve the network
-// in between: next_line() waits no longer than it is told. A line ends at "\n" (a "\r"
+// The lines of a file descriptor (stdin) as they come. A line ends at "\n" (a "\r"
 // before it is dropped); a last line without one counts when the input ends; a line
 // over kMaxLineBytes is cut into pieces of that size. Does not own the descriptor.
 // Not thread-safe.
-class LineInput {
+class LineInput final : public ChatInput {
  public:
-  static constexpr std::size_t kMaxLineBytes = 64 * 1024;
-
   explicit LineInput(int fd) : fd_(fd) {}
 
-  // The next line, or nothing when none was complete within `timeout` (or a signal
-  // interrupted the wait).
-  std::optional<std::string> next_line(std::chrono::milliseconds timeout);
-  // Whether the input has ended (end of file, or an error reading it) and every line
-  // has been taken.
-  bool ended() const { return eof_ && buffer_.empty(); }
+  std::optional<std::string> next_line(std::chrono::milliseconds timeout) override;
+  // The input ends at end of file, or an error reading it.
+  bool ended() const override { return eof_ && buffer_.empty(); }
 
  private:
   std::optional<std::string> take_line();
