@@ -256,7 +256,8 @@ TEST_F(CliChatTest, ChatShowsWhatComesInWhileItRuns) {
   // alice on another device: typing (WebSocket only), a message, a recall.
   auto alice = connect(server_);
   ASSERT_TRUE(alice->call<proto::LoginResult>(proto::type::kLogin, proto::LoginRequest{"alice", kPassword, "phone"}));
-  auto conversations = alice->call<proto::ConversationsResult>(proto::type::kConversations, proto::ConversationsRequest{});
+  auto conversations =
+      alice->call<proto::ConversationsResult>(proto::type::kConversations, proto::ConversationsRequest{});
   ASSERT_TRUE(conversations && conversations->conversations.size() == 1u);
   const std::int64_t id = conversations->conversations[0].conversation_id;
   ASSERT_TRUE(alice->call<proto::EmptyResult>(proto::type::kTyping, proto::TypingRequest{id}));
@@ -269,8 +270,8 @@ TEST_F(CliChatTest, ChatShowsWhatComesInWhileItRuns) {
   ::close(input);
   auto chatted = finish(chat, "chat");
   EXPECT_EQ(chatted.status, 0) << chatted.err;
-  EXPECT_TRUE(in_order(chatted.out, {"alice: hi\n", "* alice is typing…\n", "alice: new one\n",
-                                     "(message 2 was recalled)\n"}))
+  EXPECT_TRUE(
+      in_order(chatted.out, {"alice: hi\n", "* alice is typing…\n", "alice: new one\n", "(message 2 was recalled)\n"}))
       << chatted.out;
   // bob saw everything, so nothing is unread.
   EXPECT_TRUE(has(parley_as("bob", {"conversations"}).out, "  alice  unread=0  "));

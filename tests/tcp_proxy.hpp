@@ -37,7 +37,7 @@ class TcpProxy {
   std::atomic<bool> cut_armed_{false};
   std::atomic<int> accepted_{0};
   std::mutex mutex_;
-  std::vector<int> sockets_;  // GUARDED_BY(mutex_): every open socket of every pair
+  std::vector<int> sockets_;          // GUARDED_BY(mutex_): every open socket of every pair
   std::vector<std::thread> threads_;  // GUARDED_BY(mutex_)
   std::thread acceptor_;
 };

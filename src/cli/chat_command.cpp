@@ -15,8 +15,8 @@
 #include "cli/chat_support.hpp"
 #include "cli/commands.hpp"
 #include "cli/line_input.hpp"
-#include "cli/terminal_input.hpp"
 #include "cli/live_connection.hpp"
+#include "cli/terminal_input.hpp"
 #include "cli/times.hpp"
 #include "cli/users.hpp"
 #include "proto/codec.hpp"
@@ -86,7 +86,7 @@ class ChatSession {
   std::optional<std::int64_t> conversation_id_;  // none before the first message
   std::set<std::int64_t> shown_;                 // the seqs shown: a message comes once
   std::int64_t newest_shown_ = 0;
-  bool unread_shown_ = false;  // shown a message from someone else since the last message_read
+  bool unread_shown_ = false;                     // shown a message from someone else since the last message_read
   std::chrono::milliseconds reconnect_after_{0};  // what a server_shutdown asked for
   std::chrono::steady_clock::time_point last_typing_{};
 };
@@ -100,7 +100,7 @@ Outcome<Person> person(const Channel& channel, const std::string& user) {
 int ChatSession::run(const std::string& user) {
   if (auto started = start(user); !started) return complain(started.error());
   note("chatting with " + peer_.username + " (" + peer_.nickname + ") as " + me_.username +
-                      "; Enter sends a line; Ctrl-D or Ctrl-C ends");
+       "; Enter sends a line; Ctrl-D or Ctrl-C ends");
   show_history();
   for (;;) {
     if (stop_requested()) break;

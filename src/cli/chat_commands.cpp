@@ -55,8 +55,8 @@ Outcome<proto::MessageSearchRequest> search_request(const HistoryArgs& args) {
   proto::MessageSearchRequest request;
   request.limit = args.limit;
   if (!args.search.empty()) request.query = args.search;
-  for (auto [text, bound, option] : {std::tuple(&args.from, &request.from, "--from"),
-                                     std::tuple(&args.to, &request.to, "--to")}) {
+  for (auto [text, bound, option] :
+       {std::tuple(&args.from, &request.from, "--from"), std::tuple(&args.to, &request.to, "--to")}) {
     if (text->empty()) continue;
     auto unix_ms = parse_time(*text, option);
     if (!unix_ms) return unix_ms.error();
@@ -176,8 +176,8 @@ Outcome<void> do_read(const Context& context, const MessageArgs& args) {
 Outcome<void> do_presence(const Context& context, const std::string& status) {
   auto saved = load_session(context);
   if (!saved) return saved.error();
-  auto reply = session_call<proto::EmptyResult>(context, *saved, proto::type::kPresenceSet,
-                                                proto::PresenceSetRequest{status});
+  auto reply =
+      session_call<proto::EmptyResult>(context, *saved, proto::type::kPresenceSet, proto::PresenceSetRequest{status});
   if (!reply) return reply.error();
   context.out().result(reply->raw);
   context.out().fact("presence", status);

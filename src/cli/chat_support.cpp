@@ -88,8 +88,7 @@ std::string entry_text(const proto::ChatMessage& entry, std::string_view indent)
   if (entry.recalled) return "(recalled)";
   if (entry.kind == proto::kind::kRecall) {
     const auto* seq = entry.body.if_contains("seq");
-    return "(message " + (seq != nullptr && seq->is_int64() ? std::to_string(seq->as_int64()) : "?") +
-           " was recalled)";
+    return "(message " + (seq != nullptr && seq->is_int64() ? std::to_string(seq->as_int64()) : "?") + " was recalled)";
   }
   const auto* text = entry.body.if_contains("text");
   if (entry.kind != proto::kind::kText || text == nullptr || !text->is_string()) return "(" + entry.kind + " message)";

@@ -73,9 +73,9 @@ struct FriendsArgs {
     privacy,
   };
   Action action = Action::list;
-  std::string user;                     // USER: a user name, or a user id when all digits
-  std::string text;                     // --note, --reason, the remark, a category name
-  std::int64_t id = 0;                  // REQUEST_ID or CATEGORY_ID
+  std::string user;                      // USER: a user name, or a user id when all digits
+  std::string text;                      // --note, --reason, the remark, a category name
+  std::int64_t id = 0;                   // REQUEST_ID or CATEGORY_ID
   std::optional<std::int64_t> category;  // accept --category
   std::vector<std::int64_t> ids;         // category reorder
   std::string allow_strangers;           // privacy --allow-strangers: "true", "false" or "" (show)

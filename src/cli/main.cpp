@@ -100,6 +100,7 @@ void add_user_commands(CLI::App& app, Arguments& args, Runner& run) {
   search->callback([&] { run = [&](const Context& c) { return run_search(c, args.search); }; });
 
   auto* listen = app.add_subcommand("listen", "print every event as one JSON line until closed or Ctrl-C");
+  listen->footer("Its connection signs out a `parley listen` or `parley chat` running with the same login (device).");
   listen->callback([&] { run = [](const Context& c) { return run_listen(c); }; });
 }
 
@@ -159,7 +160,8 @@ void add_friends_commands(CLI::App& app, Arguments& args, Runner& run) {
   move->add_option("CATEGORY_ID", f.id, "as shown by: parley friends category list")->required();
   choose(move, Action::move);
 
-  auto* category = friends->add_subcommand("category", "list (the default), create, rename, delete or reorder categories");
+  auto* category =
+      friends->add_subcommand("category", "list (the default), create, rename, delete or reorder categories");
   group(category, Action::category_list);
   choose(category->add_subcommand("list", "show your categories in order"), Action::category_list);
   auto* create = category->add_subcommand("create", "add a category after the others");
@@ -184,9 +186,9 @@ void add_friends_commands(CLI::App& app, Arguments& args, Runner& run) {
   choose(unblock, Action::unblock);
   choose(friends->add_subcommand("blocks", "show the users you blocked"), Action::blocks);
 
-  auto* privacy = friends->add_subcommand("privacy", "show or set whether users who are not your friends may message you");
-  privacy->add_option("--allow-strangers", f.allow_strangers, "true or false")
-      ->check(CLI::IsMember({"true", "false"}));
+  auto* privacy =
+      friends->add_subcommand("privacy", "show or set whether users who are not your friends may message you");
+  privacy->add_option("--allow-strangers", f.allow_strangers, "true or false")->check(CLI::IsMember({"true", "false"}));
   choose(privacy, Action::privacy);
 }
 
@@ -213,7 +215,8 @@ void add_message_commands(CLI::App& app, Arguments& args, Runner& run) {
   auto* conversations = app.add_subcommand("conversations", "list your conversations with unread counts");
   conversations->callback([&] { run = [](const Context& c) { return run_conversations(c); }; });
 
-  auto* recall = app.add_subcommand("recall", "recall a message you sent to a user (within 2 minutes)");
+  auto* recall = app.add_subcommand(
+      "recall", "recall a message you sent to a user (within the recall window, 2 minutes by default)");
   recall->add_option("USER", args.message.user, user_help)->required();
   recall->add_option("SEQ", args.message.seq, "the message's seq")->required()->check(CLI::PositiveNumber);
   recall->callback([&] { run = [&](const Context& c) { return run_recall(c, args.message); }; });
@@ -229,11 +232,12 @@ void add_message_commands(CLI::App& app, Arguments& args, Runner& run) {
       ->check(CLI::IsMember({"online", "away", "busy", "invisible"}));
   presence->callback([&] { run = [&](const Context& c) { return run_presence(c, args.presence); }; });
 
-  auto* chat = app.add_subcommand(
-      "chat",
-      "chat with a user: shows the last 20 messages, then new ones as they come; each line you type is sent. "
-      "Ctrl-D or Ctrl-C ends. It connects like listen, so it signs out a listen (or chat) of the same login "
-      "(device), and starting one of those signs it out");
+  auto* chat = app.add_subcommand("chat", "chat with a user in the terminal until Ctrl-D or Ctrl-C");
+  chat->footer(
+      "Shows the last 20 messages, then new ones as they come, and sends each line you type (Enter). At a "
+      "terminal it also tells them while you type. Its connection signs out a `parley listen` or `parley chat` "
+      "running with the same login (device), and starting one of those signs it out; the other commands use "
+      "HTTP and disturb nothing.");
   chat->add_option("USER", args.chat_user, user_help)->required();
   chat->callback([&] { run = [&](const Context& c) { return run_chat(c, args.chat_user); }; });
 }

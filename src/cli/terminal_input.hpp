@@ -42,7 +42,7 @@ class TerminalInput final : public ChatInput {
 
   int fd_;
   termios saved_;
-  std::string line_;                // being typed
+  std::string line_;               // being typed
   std::deque<std::string> lines_;  // typed, not yet taken
   bool eof_ = false;
   bool typed_ = false;
