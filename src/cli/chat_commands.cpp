@@ -47,6 +47,20 @@ Outcome<void> do_send(const Context& context, const SendArgs& args) {
   return {};
 }
 
+// The saved session and USER's direct conversation, for the commands that act on it.
+struct Target {
+  SavedSession saved;
+  proto::ConversationInfo conversation;
+};
+
+Outcome<Target> target(const Context& context, const std::string& user) {
+  auto saved = load_session(context);
+  if (!saved) return saved.error();
+  auto conversation = require_direct(HttpChannel(context, *saved), user);
+  if (!conversation) return conversation.error();
+  return Target{std::move(*saved), std::move(*conversation)};
+}
+
 bool searching(const HistoryArgs& args) { return !args.search.empty() || !args.from.empty() || !args.to.empty(); }
 
 // The message_search for the filters, all but the conversation; a usage error for bad ones.
@@ -111,15 +125,12 @@ Outcome<void> do_history(const Context& context, const HistoryArgs& args) {
     if (!request) return request.error();
     search = std::move(*request);
   }
-  auto saved = load_session(context);
-  if (!saved) return saved.error();
-  const HttpChannel channel(context, *saved);
-  auto conversation = require_direct(channel, args.user);
-  if (!conversation) return conversation.error();
-  auto reply = fetch(channel, args, search, conversation->conversation_id);
+  auto t = target(context, args.user);
+  if (!t) return t.error();
+  auto reply = fetch(HttpChannel(context, t->saved), args, search, t->conversation.conversation_id);
   if (!reply) return reply.error();
   context.out().result(reply->raw);
-  print_messages(context, *saved, *conversation, reply->value.messages);
+  print_messages(context, t->saved, t->conversation, reply->value.messages);
   note_more(context, args, reply->value, search.has_value());
   return {};
 }
@@ -146,13 +157,10 @@ Outcome<void> do_conversations(const Context& context) {
 }
 
 Outcome<void> do_recall(const Context& context, const MessageArgs& args) {
-  auto saved = load_session(context);
-  if (!saved) return saved.error();
-  const HttpChannel channel(context, *saved);
-  auto conversation = require_direct(channel, args.user);
-  if (!conversation) return conversation.error();
-  auto reply = ask<proto::MessageRecallResult>(channel, proto::type::kMessageRecall,
-                                               proto::MessageRecallRequest{conversation->conversation_id, *args.seq});
+  auto t = target(context, args.user);
+  if (!t) return t.error();
+  auto reply = ask<proto::MessageRecallResult>(HttpChannel(context, t->saved), proto::type::kMessageRecall,
+                                               proto::MessageRecallRequest{t->conversation.conversation_id, *args.seq});
   if (!reply) return reply.error();
   context.out().result(reply->raw);
   context.out().line("recalled");
@@ -160,13 +168,11 @@ Outcome<void> do_recall(const Context& context, const MessageArgs& args) {
 }
 
 Outcome<void> do_read(const Context& context, const MessageArgs& args) {
-  auto saved = load_session(context);
-  if (!saved) return saved.error();
-  const HttpChannel channel(context, *saved);
-  auto conversation = require_direct(channel, args.user);
-  if (!conversation) return conversation.error();
-  const proto::MessageReadRequest request{conversation->conversation_id, args.seq.value_or(conversation->last_seq)};
-  auto reply = ask<proto::MessageReadResult>(channel, proto::type::kMessageRead, request);
+  auto t = target(context, args.user);
+  if (!t) return t.error();
+  const proto::ConversationInfo& c = t->conversation;
+  const proto::MessageReadRequest request{c.conversation_id, args.seq.value_or(c.last_seq)};
+  auto reply = ask<proto::MessageReadResult>(HttpChannel(context, t->saved), proto::type::kMessageRead, request);
   if (!reply) return reply.error();
   context.out().result(reply->raw);
   context.out().fact("read_seq", reply->value.read_seq);
