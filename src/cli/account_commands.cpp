@@ -11,10 +11,6 @@ namespace {
 
 constexpr std::size_t kMaxDeviceBytes = 64;
 
-int finish(const Context& context, const Outcome<void>& outcome) {
-  return outcome ? kExitOk : context.out().fail(outcome.error());
-}
-
 Outcome<void> do_register(const Context& context, const RegisterArgs& args) {
   auto password = PasswordReader(args.password_stdin).read_new("Password: ", "Repeat password: ");
   if (!password) return password.error();

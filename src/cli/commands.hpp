@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/context.hpp"
+#include "cli/channel.hpp"
 
 // One function per command. Each prints its result (see Output) and returns the
 // process's exit status: kExitOk, or the Failure's status after printing it.
@@ -73,14 +73,47 @@ struct FriendsArgs {
     privacy,
   };
   Action action = Action::list;
-  std::string user;                     // USER: a user name, or a user id when all digits
-  std::string text;                     // --note, --reason, the remark, a category name
-  std::int64_t id = 0;                  // REQUEST_ID or CATEGORY_ID
+  std::string user;                      // USER: a user name, or a user id when all digits
+  std::string text;                      // --note, --reason, the remark, a category name
+  std::int64_t id = 0;                   // REQUEST_ID or CATEGORY_ID
   std::optional<std::int64_t> category;  // accept --category
   std::vector<std::int64_t> ids;         // category reorder
   std::string allow_strangers;           // privacy --allow-strangers: "true", "false" or "" (show)
 };
 int run_friends(const Context& context, const FriendsArgs& args);
+
+// parley send USER TEXT: TEXT "-" reads the text from stdin.
+struct SendArgs {
+  std::string user;
+  std::string text;
+};
+int run_send(const Context& context, const SendArgs& args);
+
+// parley history USER: a page of the log, or a search in it with any of the filters.
+struct HistoryArgs {
+  std::string user;
+  std::optional<std::int64_t> before;  // history only: entries before this seq
+  std::int64_t limit = 50;
+  std::string search;  // message_search's query
+  std::string from;    // a date or ISO time, inclusive
+  std::string to;      // exclusive
+};
+int run_history(const Context& context, const HistoryArgs& args);
+
+int run_conversations(const Context& context);
+
+// parley recall USER SEQ, parley read USER [SEQ] (default: the newest entry).
+struct MessageArgs {
+  std::string user;
+  std::optional<std::int64_t> seq;
+};
+int run_recall(const Context& context, const MessageArgs& args);
+int run_read(const Context& context, const MessageArgs& args);
+
+int run_presence(const Context& context, const std::string& status);
+
+// parley chat USER: interactive, over a WebSocket, until EOF or SIGINT.
+int run_chat(const Context& context, const std::string& user);
 
 // "cli-" + the host name, reduced to what a device id may hold.
 std::string default_device();

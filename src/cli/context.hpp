@@ -53,6 +53,11 @@ class Context {
   SessionFile session_file_;
 };
 
+// A command's exit status: kExitOk, or the failure's after printing it.
+inline int finish(const Context& context, const Outcome<void>& outcome) {
+  return outcome ? kExitOk : context.out().fail(outcome.error());
+}
+
 // The saved session and the server it is used with.
 struct SavedSession {
   Session session;     // as loaded from the file
@@ -90,15 +95,6 @@ template <class Res, class Req>
 Outcome<Reply<Res>> call(const Context& context, const std::string& server, std::string_view type, const Req& request) {
   auto raw = context.request(server, type, proto::encode(request));
   if (!raw) return raw.error();
-  return decode_reply<Res>(type, std::move(*raw));
-}
-
-// One request with the saved session's token.
-template <class Res, class Req>
-Outcome<Reply<Res>> session_call(const Context& context, const SavedSession& saved, std::string_view type,
-                                 const Req& request) {
-  auto raw = context.request(saved.server, type, proto::encode(request), saved.session.token);
-  if (!raw) return session_failure(std::move(raw.error()));
   return decode_reply<Res>(type, std::move(*raw));
 }
 

@@ -1,38 +1,11 @@
 // friends: the friend list, requests, categories, remarks, blocks and privacy.
-#include <cctype>
-#include <charconv>
-
 #include "cli/commands.hpp"
+#include "cli/users.hpp"
 
 namespace parley::cli {
 namespace {
 
 using Action = FriendsArgs::Action;
-
-int finish(const Context& context, const Outcome<void>& outcome) {
-  return outcome ? kExitOk : context.out().fail(outcome.error());
-}
-
-// A user id when `user` is all digits (user names start with a letter).
-std::optional<std::int64_t> as_user_id(const std::string& user) {
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(user.data(), user.data() + user.size(), id);
-  if (user.empty() || !std::isdigit(static_cast<unsigned char>(user[0])) || ec != std::errc() ||
-      end != user.data() + user.size()) {
-    return std::nullopt;
-  }
-  return id;
-}
-
-// USER as a user id, asking the server for a user name's id.
-Outcome<std::int64_t> resolve_user(const Context& context, const SavedSession& saved, const std::string& user) {
-  if (auto id = as_user_id(user)) return *id;
-  proto::ProfileGetRequest request;
-  request.username = user;
-  auto reply = session_call<proto::Profile>(context, saved, proto::type::kProfileGet, request);
-  if (!reply) return reply.error();
-  return reply->value.user_id;
-}
 
 // Sends a request whose result is {} and prints `done` for people.
 template <class Req>
@@ -87,7 +60,7 @@ Outcome<void> show_requests(const Context& context, const SavedSession& saved) {
 }
 
 Outcome<void> send_request(const Context& context, const SavedSession& saved, const FriendsArgs& args) {
-  auto user = resolve_user(context, saved, args.user);
+  auto user = resolve_user(HttpChannel(context, saved), args.user);
   if (!user) return user.error();
   proto::FriendRequestRequest request{*user, args.text.empty() ? std::nullopt : std::optional(args.text)};
   auto reply = session_call<proto::FriendRequestResult>(context, saved, proto::type::kFriendRequest, request);
@@ -145,7 +118,7 @@ Outcome<void> privacy(const Context& context, const SavedSession& saved, const F
 
 // The actions that name a user: resolve it, then send.
 Outcome<void> on_user(const Context& context, const SavedSession& saved, const FriendsArgs& args) {
-  auto user = resolve_user(context, saved, args.user);
+  auto user = resolve_user(HttpChannel(context, saved), args.user);
   if (!user) return user.error();
   switch (args.action) {
     case Action::remove:

@@ -25,6 +25,11 @@ struct Arguments {
   ProfileArgs profile;
   SearchArgs search;
   FriendsArgs friends;
+  SendArgs send;
+  HistoryArgs history;
+  MessageArgs message;  // recall, read
+  std::string chat_user;
+  std::string presence;
 };
 
 // The chosen command, set by its subcommand's callback.
@@ -95,6 +100,7 @@ void add_user_commands(CLI::App& app, Arguments& args, Runner& run) {
   search->callback([&] { run = [&](const Context& c) { return run_search(c, args.search); }; });
 
   auto* listen = app.add_subcommand("listen", "print every event as one JSON line until closed or Ctrl-C");
+  listen->footer("Its connection signs out a `parley listen` or `parley chat` running with the same login (device).");
   listen->callback([&] { run = [](const Context& c) { return run_listen(c); }; });
 }
 
@@ -154,7 +160,8 @@ void add_friends_commands(CLI::App& app, Arguments& args, Runner& run) {
   move->add_option("CATEGORY_ID", f.id, "as shown by: parley friends category list")->required();
   choose(move, Action::move);
 
-  auto* category = friends->add_subcommand("category", "list (the default), create, rename, delete or reorder categories");
+  auto* category =
+      friends->add_subcommand("category", "list (the default), create, rename, delete or reorder categories");
   group(category, Action::category_list);
   choose(category->add_subcommand("list", "show your categories in order"), Action::category_list);
   auto* create = category->add_subcommand("create", "add a category after the others");
@@ -179,10 +186,60 @@ void add_friends_commands(CLI::App& app, Arguments& args, Runner& run) {
   choose(unblock, Action::unblock);
   choose(friends->add_subcommand("blocks", "show the users you blocked"), Action::blocks);
 
-  auto* privacy = friends->add_subcommand("privacy", "show or set whether users who are not your friends may message you");
-  privacy->add_option("--allow-strangers", f.allow_strangers, "true or false")
-      ->check(CLI::IsMember({"true", "false"}));
+  auto* privacy =
+      friends->add_subcommand("privacy", "show or set whether users who are not your friends may message you");
+  privacy->add_option("--allow-strangers", f.allow_strangers, "true or false")->check(CLI::IsMember({"true", "false"}));
   choose(privacy, Action::privacy);
+}
+
+void add_message_commands(CLI::App& app, Arguments& args, Runner& run) {
+  const std::string user_help = "user name, or user id";
+  auto* send = app.add_subcommand("send", "send a text message to a user");
+  send->add_option("USER", args.send.user, user_help)->required();
+  send->add_option("TEXT", args.send.text, "the message; - reads it from stdin (several lines allowed)")->required();
+  send->callback([&] { run = [&](const Context& c) { return run_send(c, args.send); }; });
+
+  auto* history = app.add_subcommand(
+      "history", "show your messages with a user, oldest first; with --search, --from or --to: find some");
+  history->add_option("USER", args.history.user, user_help)->required();
+  history->add_option("--before", args.history.before, "only messages before this seq (to page back)")
+      ->check(CLI::PositiveNumber);
+  history->add_option("--limit", args.history.limit, "at most this many messages (1-200)")
+      ->check(CLI::Range(1, 200))
+      ->capture_default_str();
+  history->add_option("--search", args.history.search, "only messages with every word of this text");
+  history->add_option("--from", args.history.from, "only messages from this time on: YYYY-MM-DD (UTC) or ISO time");
+  history->add_option("--to", args.history.to, "only messages before this time (exclusive), like --from");
+  history->callback([&] { run = [&](const Context& c) { return run_history(c, args.history); }; });
+
+  auto* conversations = app.add_subcommand("conversations", "list your conversations with unread counts");
+  conversations->callback([&] { run = [](const Context& c) { return run_conversations(c); }; });
+
+  auto* recall = app.add_subcommand(
+      "recall", "recall a message you sent to a user (within the recall window, 2 minutes by default)");
+  recall->add_option("USER", args.message.user, user_help)->required();
+  recall->add_option("SEQ", args.message.seq, "the message's seq")->required()->check(CLI::PositiveNumber);
+  recall->callback([&] { run = [&](const Context& c) { return run_recall(c, args.message); }; });
+
+  auto* read = app.add_subcommand("read", "mark your conversation with a user read");
+  read->add_option("USER", args.message.user, user_help)->required();
+  read->add_option("SEQ", args.message.seq, "up to this seq (default: the newest)")->check(CLI::PositiveNumber);
+  read->callback([&] { run = [&](const Context& c) { return run_read(c, args.message); }; });
+
+  auto* presence = app.add_subcommand("presence", "set the status your friends see while you are connected");
+  presence->add_option("STATUS", args.presence, "online, away, busy or invisible (looks offline)")
+      ->required()
+      ->check(CLI::IsMember({"online", "away", "busy", "invisible"}));
+  presence->callback([&] { run = [&](const Context& c) { return run_presence(c, args.presence); }; });
+
+  auto* chat = app.add_subcommand("chat", "chat with a user in the terminal until Ctrl-D or Ctrl-C");
+  chat->footer(
+      "Shows the last 20 messages, then new ones as they come, and sends each line you type (Enter). At a "
+      "terminal it also tells them while you type. Its connection signs out a `parley listen` or `parley chat` "
+      "running with the same login (device), and starting one of those signs it out; the other commands use "
+      "HTTP and disturb nothing.");
+  chat->add_option("USER", args.chat_user, user_help)->required();
+  chat->callback([&] { run = [&](const Context& c) { return run_chat(c, args.chat_user); }; });
 }
 
 int usage_failure(const CLI::ParseError& e) {
@@ -204,6 +261,7 @@ int main(int argc, char** argv) {
   add_account_commands(app, args, run);
   add_user_commands(app, args, run);
   add_friends_commands(app, args, run);
+  add_message_commands(app, args, run);
 
   try {
     app.parse(argc, argv);

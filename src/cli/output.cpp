@@ -1,12 +1,12 @@
 #include "cli/output.hpp"
 
-#include <ctime>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
 #include <boost/json/serialize.hpp>
 
+#include "cli/times.hpp"
 #include "proto/codec.hpp"
 
 namespace parley::cli {
@@ -43,13 +43,6 @@ int Output::fail(const Failure& failure) const {
   return failure.exit_code;
 }
 
-std::string format_utc(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm parts{};
-  if (gmtime_r(&seconds, &parts) == nullptr) return std::to_string(unix_ms);
-  char text[32];
-  const auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return n == 0 ? std::to_string(unix_ms) : std::string(text, n);
-}
+std::string format_utc(std::int64_t unix_ms) { return format_time(unix_ms, "%Y-%m-%dT%H:%M:%SZ"); }
 
 }  // namespace parley::cli

@@ -1,10 +1,9 @@
 // profile (show or --set) and search.
 #include <algorithm>
 #include <array>
-#include <cctype>
-#include <charconv>
 
 #include "cli/commands.hpp"
+#include "cli/users.hpp"
 
 namespace parley::cli {
 namespace {
@@ -24,10 +23,6 @@ constexpr std::array kUpdatableFields = {
     UpdatableField{"email", &proto::ProfileUpdateRequest::email},
     UpdatableField{"avatar", &proto::ProfileUpdateRequest::avatar},
 };
-
-int finish(const Context& context, const Outcome<void>& outcome) {
-  return outcome ? kExitOk : context.out().fail(outcome.error());
-}
 
 void print_profile(const Output& out, const proto::Profile& p) {
   out.fact("user_id", p.user_id);
@@ -57,20 +52,6 @@ Outcome<proto::ProfileUpdateRequest> parse_updates(const std::vector<std::string
                          "\"; one of: nickname, signature, gender, birthday, email, avatar");
     }
     request.*(field->member) = assignment.substr(equals + 1);
-  }
-  return request;
-}
-
-// USER is a user id when it is all digits (usernames start with a letter).
-proto::ProfileGetRequest profile_target(const std::string& user) {
-  proto::ProfileGetRequest request;
-  if (user.empty()) return request;
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(user.data(), user.data() + user.size(), id);
-  if (ec == std::errc() && end == user.data() + user.size() && std::isdigit(static_cast<unsigned char>(user[0]))) {
-    request.user_id = id;
-  } else {
-    request.username = user;
   }
   return request;
 }
