@@ -129,7 +129,10 @@ TEST(BadInput, OversizeFramesGetTooLargeAndHugeOnesCloseTheConnection) {
   EXPECT_TRUE(r.at("id").is_null());
   EXPECT_EQ(code_of(round_trip(*s, R"({"id":1,"type":"ping"})")), "ok");  // still up
   ASSERT_TRUE(s->send_text(std::string(100'000, ' ')));
-  EXPECT_EQ(wait_close(*s).code, 1009);
+  // 1009, unless the rest of the refused frame, still unread by the server when it
+  // closes, makes its kernel reset the connection before the close frame is read (0).
+  auto closed = wait_close(*s);
+  EXPECT_TRUE(closed.code == 1009 || closed.code == 0) << closed.code << " " << closed.reason;
   expect_server_serves_others(server);
 }
 
