@@ -54,17 +54,38 @@ inline awaitable<void> shutdown_stream(beast::ssl_stream<beast::tcp_stream>& str
   co_await stream.async_shutdown(use_tuple);
 }
 
+inline void log_session_end(std::exception_ptr error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    spdlog::error("session failed error=\"{}\"", e.what());
+  }
+}
+
+
 // One WebSocket connection. The read loop and the writer run on the stream's strand;
 // other threads reach it only through send() and close(), which post to that strand.
 template <class Stream>
 class WebSocketSession final : public Connection, public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(std::shared_ptr<SharedState> state, Stream stream, std::string peer)
+  // `slot` holds the connection's place in its address's count for as long as it lives.
+  WebSocketSession(std::shared_ptr<SharedState> state, Stream stream,
+                   std::shared_ptr<SharedState::AddressSlot> slot)
       : state_(std::move(state)),
+        slot_(std::move(slot)),
         ws_(std::move(stream)),
         id_(state_->next_connection_id()),
         bucket_(state_->config.max_requests_per_second, state_->config.request_burst) {
-    ctx_.peer_address = std::move(peer);
+    ctx_.peer_address = slot_->address();
+  }
+
+  // Runs the session in a coroutine of its own, so that the HTTP coroutine that read the
+  // upgrade request ends and frees its frame and buffers (some KiB per idle connection).
+  void start(http::request<http::string_body> upgrade) {
+    upgrade_ = std::move(upgrade);
+    auto executor = ws_.get_executor();
+    asio::co_spawn(executor, run(this->shared_from_this()), log_session_end);
   }
 
   std::uint64_t id() const override { return id_; }
@@ -81,7 +102,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     });
   }
 
-  awaitable<void> run(const http::request<http::string_body>& upgrade) {
+  awaitable<void> run(std::shared_ptr<WebSocketSession> self) {
     const Config& c = state_->config;
     beast::get_lowest_layer(ws_).expires_never();  // the WebSocket keeps its own timeouts
     websocket::stream_base::timeout timeouts{ms(c.handshake_timeout_ms), ms(c.idle_timeout_ms), true};
@@ -90,7 +111,8 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, std::string("parleyd/") + PARLEY_VERSION);
     }));
-    auto [ec] = co_await ws_.async_accept(upgrade, use_tuple);
+    auto [ec] = co_await ws_.async_accept(*upgrade_, use_tuple);
+    upgrade_.reset();
     if (ec) co_return;
     ctx_.connection = this->shared_from_this();
     state_->track(id_, this->weak_from_this());
@@ -100,6 +122,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     state_->untrack(id_);
     state_->dispatcher.disconnected(ctx_);
     ctx_.connection.reset();  // breaks the cycle session -> context -> session
+    (void)self;               // kept the session alive until here
   }
 
  private:
@@ -240,6 +263,8 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   }
 
   std::shared_ptr<SharedState> state_;
+  std::shared_ptr<SharedState::AddressSlot> slot_;
+  std::optional<http::request<http::string_body>> upgrade_;  // until the handshake is done
   websocket::stream<Stream> ws_;
   std::uint64_t id_;
   TokenBucket bucket_;
@@ -361,8 +386,7 @@ awaitable<void> serve_http(std::shared_ptr<SharedState> state, Stream stream,
         co_await http::async_write(stream, res, use_tuple);
         break;
       }
-      auto session = std::make_shared<WebSocketSession<Stream>>(state, std::move(stream), peer);
-      co_await session->run(req);
+      std::make_shared<WebSocketSession<Stream>>(state, std::move(stream), slot)->start(std::move(req));
       co_return;
     }
     // No co_await inside a conditional expression: g++ 12 miscompiles temporaries there.
@@ -378,15 +402,6 @@ awaitable<void> serve_http(std::shared_ptr<SharedState> state, Stream stream,
     if (write_ec || !keep_alive) break;
   }
   co_await shutdown_stream(stream);
-}
-
-inline void log_session_end(std::exception_ptr error) {
-  if (!error) return;
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    spdlog::error("session failed error=\"{}\"", e.what());
-  }
 }
 
 }  // namespace parley::server::net
