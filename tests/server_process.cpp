@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +35,8 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log_path) {
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    // A test process that dies (a crash, a timeout's kill) takes its server with it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     int null = ::open("/dev/null", O_RDWR);
     int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(null, 0);
