@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev openssl libsodium-dev
   libsqlite3-dev libsqlitecpp-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libgtest-dev libgmock-dev procps curl
+  libgtest-dev libgmock-dev libjemalloc-dev procps curl
 )
 # Later milestones add to this list (PostgreSQL, NATS, Qt, Chromium, Node).
 if [ "${PARLEY_DEPS_EXTRA:-}" != "" ]; then
