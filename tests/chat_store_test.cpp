@@ -2,10 +2,12 @@
 #include <filesystem>
 #include <thread>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include "server/services/chat_text.hpp"
 #include "server/services/message_writer.hpp"
+#include "server/services/search_indexer.hpp"
 #include "server/store/store.hpp"
 
 namespace parley::store {
@@ -38,6 +40,20 @@ class ChatStoreTest : public ::testing::Test {
     auto r = chat().append({&m, 1});
     EXPECT_TRUE(r) << r.error().message;
     return (*r)[0];
+  }
+
+  // Indexes the whole log, as a server does when it starts.
+  void index_all() {
+    server::SearchIndexer indexer(store_->search_index());
+    ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  }
+  // How many entries of the search index hold `phrase`, looked up in its file directly.
+  int indexed(const std::string& phrase) {
+    SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?");
+    q.bind(1, server::match_query(phrase));
+    q.executeStep();
+    return q.getColumn(0).getInt();
   }
 
   const std::int64_t alice_ = 10001, bob_ = 10002, carol_ = 10003;
@@ -98,7 +114,9 @@ TEST_F(ChatStoreTest, ReadCursorsMoveForwardOnlyAndCountUnread) {
 }
 
 TEST_F(ChatStoreTest, RecallRemovesContentAndSearchTextAndAppendsANotice) {
-  send(alice_, "m1", "secret 密码");
+  auto sent = send(alice_, "m1", "secret 密码");
+  index_all();
+  EXPECT_EQ(indexed("密码"), 1);
   NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", "", 20};
   auto r = chat().recall(conversation_, 1, notice);
   ASSERT_TRUE(r) << r.error().message;
@@ -109,12 +127,34 @@ TEST_F(ChatStoreTest, RecallRemovesContentAndSearchTextAndAppendsANotice) {
   EXPECT_EQ(chat().recall(conversation_, 1, notice).error().code, Errc::not_found);
   SearchQuery q{bob_, server::match_query("密码"), {}, {}, {}, 10};
   EXPECT_TRUE(chat().search(q)->empty());
+  ASSERT_TRUE(store_->search_index().remove(sent.message.id));
+  EXPECT_EQ(indexed("密码"), 0);
+}
+
+TEST_F(ChatStoreTest, AnEntryRecalledBeforeItIsIndexedNeverReachesTheIndex) {
+  send(alice_, "m1", "secret 密码");
+  send(alice_, "m2", "public 公开");
+  NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", "", 20};
+  ASSERT_TRUE(chat().recall(conversation_, 1, notice));
+  index_all();
+  EXPECT_EQ(indexed("密码"), 0);
+  EXPECT_EQ(indexed("公开"), 1);
+}
+
+TEST_F(ChatStoreTest, TheIndexResumesWhereItStoppedAndIndexesEachEntryOnce) {
+  send(alice_, "m1", "first 第一");
+  index_all();
+  send(alice_, "m2", "second 第二");
+  index_all();  // a restart: only the new entry is added
+  EXPECT_EQ(indexed("第一"), 1);
+  EXPECT_EQ(indexed("第二"), 1);
 }
 
 TEST_F(ChatStoreTest, SearchFindsCjkWordsInsideSentencesAndOnlyInOwnConversations) {
   send(alice_, "m1", "我们明天去北京开会", 100);
   send(bob_, "m2", "Meeting tomorrow in Beijing", 200);
   send(alice_, "m3", "京北 is not 北京", 300);
+  index_all();
   auto cjk = *chat().search({bob_, server::match_query("北京"), {}, {}, {}, 10});
   ASSERT_EQ(cjk.size(), 2u);
   EXPECT_EQ(cjk[0].seq, 3);  // newest first

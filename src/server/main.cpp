@@ -15,6 +15,7 @@
 #include "server/services/chat_service.hpp"
 #include "server/services/message_writer.hpp"
 #include "server/services/presence_service.hpp"
+#include "server/services/search_indexer.hpp"
 #include "server/services/friends_service.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/store.hpp"
@@ -99,9 +100,11 @@ int run(const Config& config) {
   proto::Limits limits{config.max_frame_bytes, config.max_requests_per_second, config.idle_timeout_ms};
   add_system_handlers(dispatcher, limits, system_clock());
   add_accounts_handlers(dispatcher, accounts, registry);
+  // The writer's callbacks tell the indexer: the indexer must outlive the writer.
+  SearchIndexer indexer((*store)->search_index());
   MessageWriter writer((*store)->chat());
   auto may_message = [&friends](std::int64_t from, std::int64_t to) { return friends.may_message(from, to); };
-  ChatService chat((*store)->chat(), (*store)->accounts(), writer, registry, may_message, system_clock(),
+  ChatService chat((*store)->chat(), (*store)->accounts(), writer, indexer, registry, may_message, system_clock(),
                    {config.max_text_chars, config.recall_window_s * 1000});
   add_chat_handlers(dispatcher, chat);
   PresenceService presence(registry, (*store)->chat(), [&friends](std::int64_t user) { return friends.friend_ids(user); },

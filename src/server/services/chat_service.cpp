@@ -16,6 +16,8 @@ using proto::make_error;
 
 // Bounds the caches' memory; past it they start over (the store has everything).
 constexpr std::size_t kMaxCached = 200'000;
+// How long a search waits for the index to reach the messages acknowledged before it.
+constexpr std::chrono::milliseconds kIndexWait{2000};
 
 proto::Error no_conversation() { return make_error(Errc::not_found, "no such conversation", "conversation_id"); }
 
@@ -36,10 +38,12 @@ proto::ChatMessage to_proto(const store::Message& m) {
 }
 
 ChatService::ChatService(store::ChatStore& chat, store::AccountsStore& accounts, MessageWriter& writer,
-                         SessionRegistry& registry, MayMessage may_message, Clock clock, Options options)
+                         SearchIndexer& indexer, SessionRegistry& registry, MayMessage may_message, Clock clock,
+                         Options options)
     : chat_(chat),
       accounts_(accounts),
       writer_(writer),
+      indexer_(indexer),
       registry_(registry),
       may_message_(std::move(may_message)),
       clock_(std::move(clock)),
@@ -145,7 +149,10 @@ void ChatService::send(const Session& session, const proto::MessageSendRequest& 
     if (!appended) return done(to_wire(appended.error()));
     const auto& stored = appended->message;
     // A repeat was delivered when it was first stored: only the sender learns of it again.
-    if (!appended->duplicate) fan_out(stored, connection_id);
+    if (!appended->duplicate) {
+      fan_out(stored, connection_id);
+      indexer_.logged(stored.id);
+    }
     done(proto::MessageSendResult{stored.conversation_id, stored.seq, stored.created_at, appended->duplicate});
   });
 }
@@ -268,6 +275,10 @@ proto::Result<proto::MessageRecallResult> ChatService::recall(const Session& ses
                            proto::kind::kRecall, boost::json::serialize(body), "", now};
   auto appended = or_wire(chat_.recall(r.conversation_id, r.seq, notice));
   if (!appended) return appended.error();
+  // The content is gone from the log; now from the index too (the index leaves out an
+  // entry it had not reached yet).
+  if (auto s = indexer_.remove(original->id); !s) return to_wire(s.error());
+  indexer_.logged(appended->message.id);
   fan_out(appended->message, connection_id);
   return proto::MessageRecallResult{appended->message.seq};
 }
@@ -281,6 +292,10 @@ proto::Result<proto::MessagesResult> ChatService::search(const Session& session,
   }
   if (r.conversation_id) {
     if (auto s = check_member(*r.conversation_id, session.user_id); !s) return s.error();
+  }
+  // The index trails the log by a moment: wait for it, so what was acknowledged is found.
+  if (!indexer_.wait_indexed(kIndexWait)) {
+    return make_error(Errc::unavailable, "the search index is behind; try again shortly");
   }
   auto rows = or_wire(chat_.search(q));
   if (!rows) return rows.error();

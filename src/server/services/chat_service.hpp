@@ -10,6 +10,7 @@
 #include "proto/messages.hpp"
 #include "server/services/accounts_service.hpp"
 #include "server/services/message_writer.hpp"
+#include "server/services/search_indexer.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/accounts_store.hpp"
 #include "server/store/chat_store.hpp"
@@ -33,7 +34,7 @@ class ChatService {
     std::int64_t recall_window_ms = 120'000;
   };
   // Everything passed by reference must outlive the service.
-  ChatService(store::ChatStore& chat, store::AccountsStore& accounts, MessageWriter& writer,
+  ChatService(store::ChatStore& chat, store::AccountsStore& accounts, MessageWriter& writer, SearchIndexer& indexer,
               SessionRegistry& registry, MayMessage may_message, Clock clock, Options options);
 
   using SendDone = std::function<void(proto::Result<proto::MessageSendResult>)>;
@@ -69,6 +70,7 @@ class ChatService {
   store::ChatStore& chat_;
   store::AccountsStore& accounts_;
   MessageWriter& writer_;
+  SearchIndexer& indexer_;
   SessionRegistry& registry_;
   MayMessage may_message_;
   Clock clock_;

@@ -13,6 +13,7 @@ namespace parley::store {
 // One entry of a conversation's log, as stored. The body is JSON text whose shape the
 // kind defines; a recalled entry keeps its place with an empty body.
 struct Message {
+  std::int64_t id = 0;  // the entry's place in the store's one log of all conversations
   std::int64_t conversation_id = 0;
   std::int64_t seq = 0;
   std::int64_t sender_id = 0;
@@ -93,7 +94,30 @@ class ChatStore {
   virtual Result<Appended> recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) = 0;
 
   virtual Result<std::vector<ConversationRow>> conversations_of(std::int64_t user_id) = 0;
+  // Searches what the SearchIndex holds.
   virtual Result<std::vector<Message>> search(const SearchQuery& query) = 0;
+};
+
+// A log entry's text for the search index.
+struct IndexEntry {
+  std::int64_t message_id = 0;
+  std::string text;
+};
+
+// The full-text index of the logs, kept apart from them (its own file and lock) so that
+// indexing never slows a send: it is written in the background and may trail the log.
+// Every entry is indexed exactly once, in log order; what was indexed is recorded with
+// the index itself, so after a crash indexing resumes where it stopped.
+class SearchIndex {
+ public:
+  virtual ~SearchIndex() = default;
+  // Log entries not indexed yet, oldest first, at most `limit`. Recalled ones have no body.
+  virtual Result<std::vector<Message>> unindexed(int limit) = 0;
+  // Adds `entries` and records every entry up to `up_to` (a message id) as indexed, in
+  // one transaction. An entry recalled meanwhile is left out.
+  virtual Result<void> add(std::span<const IndexEntry> entries, std::int64_t up_to) = 0;
+  // Takes a (recalled) entry out of the index.
+  virtual Result<void> remove(std::int64_t message_id) = 0;
 };
 
 }  // namespace parley::store

@@ -42,10 +42,12 @@ constexpr const char* kMigrations[] = {
     -- characters, so a phrase query finds a word inside a sentence).
     CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize='unicode61');
     )sql",
+    // 2: the search index moved to its own file (SqliteSearchIndex), indexed in the background.
+    "DROP TABLE messages_fts;",
 };
 
 constexpr const char* kMessageColumns =
-    "m.conversation_id, m.seq, m.sender_id, m.client_id, m.kind, m.body, m.created_at, m.recalled";
+    "m.conversation_id, m.seq, m.sender_id, m.client_id, m.kind, m.body, m.created_at, m.recalled, m.id";
 
 Message read_message(SQLite::Statement& q, int first = 0) {
   Message m;
@@ -57,6 +59,7 @@ Message read_message(SQLite::Statement& q, int first = 0) {
   m.body = q.getColumn(first + 5).getString();
   m.created_at = q.getColumn(first + 6).getInt64();
   m.recalled = q.getColumn(first + 7).getInt() != 0;
+  m.id = q.getColumn(first + 8).getInt64();
   return m;
 }
 
@@ -94,14 +97,8 @@ class Appender {
       insert->bind(7, m.created_at);
       insert->exec();
     }
-    if (!m.search_text.empty()) {
-      Prepared index(db_, "INSERT INTO messages_fts(rowid, text) VALUES (?, ?)");
-      index->bind(1, db.getLastInsertRowid());
-      index->bind(2, m.search_text);
-      index->exec();
-    }
-    return {Message{m.conversation_id, seq, m.sender_id, m.client_id, m.kind, m.body, m.search_text, m.created_at,
-                    false},
+    return {Message{db.getLastInsertRowid(), m.conversation_id, seq, m.sender_id, m.client_id, m.kind, m.body,
+                    m.search_text, m.created_at, false},
             false};
   }
 
@@ -257,12 +254,8 @@ Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int6
     wipe->bind(1, conversation_id);
     wipe->bind(2, seq);
     if (!wipe->executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
-    std::int64_t row = wipe->getColumn(0).getInt64();
     while (wipe->executeStep()) {
     }
-    Prepared unindex(db_, "DELETE FROM messages_fts WHERE rowid = ?");
-    unindex->bind(1, row);
-    unindex->exec();
     Appender appender(db_);
     auto appended = appender.append(db, notice);
     appender.finish();
@@ -307,7 +300,7 @@ Result<std::vector<Message>> SqliteChatStore::search(const SearchQuery& s) {
     std::string sql = std::string("SELECT ") + kMessageColumns +
                       " FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id "
                       "AND me.user_id = ? WHERE m.recalled = 0 AND m.kind != 'recall'";
-    if (!s.match.empty()) sql += " AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)";
+    if (!s.match.empty()) sql += " AND m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?)";
     if (s.conversation_id) sql += " AND m.conversation_id = ?";
     if (s.from) sql += " AND m.created_at >= ?";
     if (s.to) sql += " AND m.created_at < ?";

@@ -34,6 +34,13 @@ Prepared::~Prepared() {
   }
 }
 
+void SqliteDatabase::attach(const std::string& path, const std::string& name) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(db_, "ATTACH DATABASE ? AS " + name);
+  q.bind(1, path);
+  q.exec();
+}
+
 void SqliteDatabase::migrate(std::string_view domain, std::span<const char* const> migrations) {
   std::lock_guard lock(mutex_);
   std::int64_t version = 0;

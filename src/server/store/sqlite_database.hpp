@@ -44,6 +44,9 @@ class SqliteDatabase {
   // edit a released migration: append the next one.
   void migrate(std::string_view domain, std::span<const char* const> migrations);
 
+  // Makes the database file at `path` readable (and writable) on this connection as `name`.
+  void attach(const std::string& path, const std::string& name);
+
   // Runs `f(SQLite::Database&)` under the connection's lock and turns exceptions into
   // errors (a constraint violation is `conflict`). `f` returns a Result.
   template <class F>

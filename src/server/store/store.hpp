@@ -22,13 +22,16 @@ class Store {
   virtual AccountsStore& accounts() = 0;
   virtual ChatStore& chat() = 0;
   virtual FriendsStore& friends() = 0;
+  virtual SearchIndex& search_index() = 0;
 
   // Writes everything to the main database file; called on shutdown.
   virtual Result<void> checkpoint() = 0;
 };
 
 struct SqliteOptions {
-  std::string path;              // the database file; its directory must exist
+  // The database file; its directory must exist. The search index is kept beside it in
+  // PATH-search (rebuilt from the log if lost).
+  std::string path;
   bool synchronous_full = true;  // FULL survives power loss; NORMAL survives a process crash
 };
 

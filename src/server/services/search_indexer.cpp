@@ -1,0 +1,109 @@
+#include "server/services/search_indexer.hpp"
+
+#include <vector>
+
+#include <boost/json/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include "proto/messages.hpp"
+#include "server/services/chat_text.hpp"
+
+namespace parley::server {
+namespace {
+
+constexpr int kPage = 2000;
+// After a failure, try again this much later rather than spin.
+constexpr auto kRetryAfter = std::chrono::seconds(1);
+
+// What the index holds for a log entry: the text of a text message, else nothing.
+std::string text_of(const store::Message& m) {
+  if (m.recalled || m.kind != proto::kind::kText) return {};
+  boost::system::error_code ec;
+  auto body = boost::json::parse(m.body, ec);
+  if (ec || !body.is_object()) return {};
+  const auto* text = body.get_object().if_contains("text");
+  if (text == nullptr || !text->is_string()) return {};
+  return search_text(text->get_string());
+}
+
+}  // namespace
+
+SearchIndexer::SearchIndexer(store::SearchIndex& index) : index_(index), thread_([this] { run(); }) {}
+
+SearchIndexer::~SearchIndexer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void SearchIndexer::logged(std::int64_t message_id) {
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (message_id > logged_) {
+      wake = logged_ <= indexed_;  // the indexer may be asleep
+      logged_ = message_id;
+    }
+  }
+  if (wake) changed_.notify_all();
+}
+
+bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  const auto target = logged_;
+  return changed_.wait_for(lock, timeout, [&] { return stopping_ || (caught_up_ && indexed_ >= target); });
+}
+
+store::Result<void> SearchIndexer::remove(std::int64_t message_id) { return index_.remove(message_id); }
+
+std::size_t SearchIndexer::index_page() {
+  auto rows = index_.unindexed(kPage);
+  if (!rows) {
+    spdlog::error("search indexing failed error=\"{}\"", rows.error().message);
+    return 0;
+  }
+  if (rows->empty()) return 0;
+  std::vector<store::IndexEntry> entries;
+  entries.reserve(rows->size());
+  for (const auto& m : *rows) {
+    auto text = text_of(m);
+    if (!text.empty()) entries.push_back({m.id, std::move(text)});
+  }
+  const auto up_to = rows->back().id;
+  if (auto s = index_.add(entries, up_to); !s) {
+    spdlog::error("search indexing failed error=\"{}\"", s.error().message);
+    return 0;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    indexed_ = std::max(indexed_, up_to);
+    logged_ = std::max(logged_, up_to);
+  }
+  changed_.notify_all();
+  return rows->size();
+}
+
+void SearchIndexer::run() {
+  for (;;) {
+    // Many entries to a transaction: while one page is indexed, the next one gathers.
+    while (index_page() > 0) {
+    }
+    std::unique_lock lock(mutex_);
+    if (!caught_up_) {
+      caught_up_ = true;
+      changed_.notify_all();
+    }
+    if (stopping_) return;
+    if (logged_ > indexed_) {
+      // Logged but not indexed: the index failed (logged above). Try again later.
+      changed_.wait_for(lock, kRetryAfter, [this] { return stopping_; });
+      continue;
+    }
+    changed_.wait(lock, [this] { return stopping_ || logged_ > indexed_; });
+  }
+}
+
+}  // namespace parley::server

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "server/store/chat_store.hpp"
+
+namespace parley::server {
+
+// Keeps the search index up with the message log on a thread of its own, so a send never
+// waits for indexing (docs/protocol.md, "Delivery guarantees"). On start it indexes
+// whatever the log holds beyond the index (after a crash, or an upgrade). Thread-safe.
+// `index` must outlive it.
+class SearchIndexer {
+ public:
+  explicit SearchIndexer(store::SearchIndex& index);
+  ~SearchIndexer();
+  SearchIndexer(const SearchIndexer&) = delete;
+  SearchIndexer& operator=(const SearchIndexer&) = delete;
+
+  // The log holds entries up to `message_id` now.
+  void logged(std::int64_t message_id);
+  // Waits until every entry logged before the call is indexed; false after `timeout`.
+  bool wait_indexed(std::chrono::milliseconds timeout);
+  // Takes a recalled entry out of the index; blocking.
+  store::Result<void> remove(std::int64_t message_id);
+
+ private:
+  void run();
+  // Indexes one page of the log; returns how many entries it covered (0: caught up).
+  std::size_t index_page();
+
+  store::SearchIndex& index_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::int64_t logged_ = 0;   // GUARDED_BY(mutex_): the newest entry known to be logged
+  std::int64_t indexed_ = 0;  // GUARDED_BY(mutex_): every entry up to here is indexed
+  bool caught_up_ = false;    // GUARDED_BY(mutex_): the start-up pass is done
+  bool stopping_ = false;     // GUARDED_BY(mutex_)
+  std::thread thread_;
+};
+
+}  // namespace parley::server
