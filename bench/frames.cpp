@@ -66,6 +66,11 @@ SendFrame::SendFrame(std::int64_t to) {
 void SendFrame::render(std::string& out, std::int64_t request_id, std::uint32_t sender, std::uint64_t n,
                        std::int64_t sent_ns) const {
   out.clear();
+  append_to(out, request_id, sender, n, sent_ns);
+}
+
+void SendFrame::append_to(std::string& out, std::int64_t request_id, std::uint32_t sender, std::uint64_t n,
+                          std::int64_t sent_ns) const {
   out += head_;
   append_number(out, request_id);
   out += mid_;
@@ -76,6 +81,36 @@ void SendFrame::render(std::string& out, std::int64_t request_id, std::uint32_t 
   out += before_text_;
   append_number(out, sent_ns);
   out += tail_;
+}
+
+std::size_t SendFrame::max_size() const {
+  // The fixed parts, then the numbers at their widest: the request id and the send time
+  // (int64: 20 characters with a sign), 'b', the sender (uint32: 10), '.', n (uint64: 20).
+  return head_.size() + mid_.size() + before_text_.size() + tail_.size() + 20 + 1 + 10 + 1 + 20 + 20;
+}
+
+bool FrameMessages::next(std::string_view& message) {
+  if (done_) return false;
+  const auto at = rest_.find(kMessageSeparator);
+  if (at == std::string_view::npos) {
+    message = rest_;
+    done_ = true;
+  } else {
+    message = rest_.substr(0, at);
+    rest_.remove_prefix(at + 1);
+  }
+  return true;
+}
+
+bool FrameBatch::has_room(std::size_t bytes) const {
+  if (count_ == 0) return true;
+  return count_ < max_messages_ && text_.size() + 1 + bytes <= max_bytes_;
+}
+
+std::string& FrameBatch::add() {
+  if (count_ > 0) text_ += kMessageSeparator;
+  ++count_;
+  return text_;
 }
 
 bool read_stamp(std::string_view client_id, std::string_view text, SendStamp& out) {
