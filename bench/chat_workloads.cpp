@@ -170,21 +170,20 @@ asio::awaitable<void> send_paced(Pair* pair, Shared* shared, std::int64_t first_
 
 // One message on the sender's connection: the response to a message_send, booked in
 // the ledger. Returns whether it freed a slot.
-bool on_ack(Pair& pair, Shared& shared, std::string_view text) {
-  auto incoming = parse_incoming(text);
-  if (!incoming) {
+bool on_ack(Pair& pair, Shared& shared, IncomingParser& parser, std::string_view text) {
+  auto response = parser.parse(text);
+  if (!response) {
     ++pair.bad_frames;
-    note(pair, "sender got: " + describe(incoming.error()));
+    note(pair, "sender got: " + describe(response.error()));
     return false;
   }
-  const auto* response = std::get_if<proto::Response>(&*incoming);
-  if (response == nullptr) return false;  // events on the sender's connection are not measured
-  const std::int64_t id = response_id(*response);
+  if (!response->is_response) return false;  // events on the sender's connection are not measured
+  const std::int64_t id = response->id;
   auto ack = DeliveryLedger::Ack::ok;
   if (!response->ok) {
     ack = DeliveryLedger::Ack::error;
     note(pair, "message_send failed: " + describe(response->error));
-  } else if (auto result = proto::decode<proto::MessageSendResult>(response->result); !result) {
+  } else if (auto result = proto::decode<proto::MessageSendResult>(*response->result); !result) {
     ack = DeliveryLedger::Ack::error;
     note(pair, "message_send result: " + describe(result.error()));
   } else if (result->duplicate) {
@@ -207,6 +206,7 @@ bool on_ack(Pair& pair, Shared& shared, std::string_view text) {
 
 // The sender's connection: responses to message_send, one or more per frame.
 asio::awaitable<void> read_acks(Pair* pair, Shared* shared) {
+  IncomingParser parser;
   for (;;) {
     auto text = co_await pair->sender->read();
     if (!text) break;
@@ -215,7 +215,7 @@ asio::awaitable<void> read_acks(Pair* pair, Shared* shared) {
     FrameMessages messages(*text);
     for (std::string_view message; messages.next(message);) {
       ++pair->messages_read;
-      freed = on_ack(*pair, *shared, message) || freed;
+      freed = on_ack(*pair, *shared, parser, message) || freed;
     }
     if (freed) pair->wake->cancel();  // the sender refills every free slot in one frame
   }
@@ -229,19 +229,19 @@ asio::awaitable<void> read_acks(Pair* pair, Shared* shared) {
 
 // One message on the recipient's connection: a message event, checked against what
 // was sent and booked in the ledger.
-void on_delivery(Pair& pair, Shared& shared, std::string_view text, std::int64_t received_ns) {
-  auto incoming = parse_incoming(text);
-  if (!incoming) {
+void on_delivery(Pair& pair, Shared& shared, IncomingParser& parser, std::string_view text,
+                 std::int64_t received_ns) {
+  auto event = parser.parse(text);
+  if (!event) {
     ++pair.bad_frames;
-    note(pair, "recipient got: " + describe(incoming.error()));
+    note(pair, "recipient got: " + describe(event.error()));
     return;
   }
-  const auto* event = std::get_if<proto::Event>(&*incoming);
-  if (event == nullptr || event->type != proto::event::kMessage) {
+  if (event->is_response || event->type != proto::event::kMessage) {
     ++pair.stray;
     return;
   }
-  auto message = proto::decode<proto::ChatMessage>(event->data);
+  auto message = proto::decode<proto::ChatMessage>(*event->data);
   if (!message) {
     ++pair.bad_frames;
     note(pair, "message event: " + describe(message.error()));
@@ -265,6 +265,7 @@ void on_delivery(Pair& pair, Shared& shared, std::string_view text, std::int64_t
 
 // The recipient's connection: message events, one or more per frame.
 asio::awaitable<void> read_deliveries(Pair* pair, Shared* shared) {
+  IncomingParser parser;
   for (;;) {
     auto text = co_await pair->recipient->read();
     if (!text) break;
@@ -273,7 +274,7 @@ asio::awaitable<void> read_deliveries(Pair* pair, Shared* shared) {
     FrameMessages messages(*text);
     for (std::string_view message; messages.next(message);) {
       ++pair->messages_read;
-      on_delivery(*pair, *shared, message, received_ns);
+      on_delivery(*pair, *shared, parser, message, received_ns);
     }
   }
   if (!shared->closing.load()) {

@@ -143,6 +143,65 @@ proto::Result<Incoming> parse_incoming(std::string_view text) {
                            "neither a response nor an event: " + std::string(text.substr(0, 200)));
 }
 
+namespace {
+boost::json::parse_options incoming_options() {
+  boost::json::parse_options options;
+  options.max_depth = static_cast<std::size_t>(kLimits.max_depth);
+  options.allow_invalid_utf8 = false;
+  return options;
+}
+
+proto::Error refused(std::string message) { return proto::make_error(proto::Errc::bad_request, std::move(message)); }
+}  // namespace
+
+IncomingParser::IncomingParser()
+    : resource_(initial_, sizeof initial_), parser_(boost::json::storage_ptr(), incoming_options()) {}
+
+proto::Result<IncomingView> IncomingParser::parse(std::string_view text) {
+  if (text.size() > kLimits.max_bytes) return refused("message is " + std::to_string(text.size()) + " bytes");
+  value_ = nullptr;  // before release(): the old tree lives in the resource
+  resource_.release();
+  parser_.reset(boost::json::storage_ptr(&resource_));
+  boost::system::error_code ec;
+  parser_.write(text.data(), text.size(), ec);  // a complete text: extra data is an error
+  if (ec) return refused("malformed JSON: " + ec.message());
+  value_ = parser_.release();
+  if (!value_.is_object()) return refused("a message must be a JSON object");
+  const auto& object = value_.get_object();
+
+  IncomingView view;
+  if (const auto* id = object.if_contains("id")) {
+    view.is_response = true;
+    if (id->is_int64() && id->get_int64() >= 0) {
+      view.id = id->get_int64();
+    } else if (id->is_string()) {
+      if (id->get_string().empty() || id->get_string().size() > 64) return refused("invalid id");
+    } else if (!id->is_null() && !id->is_uint64()) {
+      return refused("invalid id");
+    }
+    const auto* ok = object.if_contains("ok");
+    if (ok == nullptr || !ok->is_bool()) return refused("ok must be a boolean");
+    view.ok = ok->get_bool();
+    if (view.ok) {
+      const auto* result = object.if_contains("result");
+      if (result == nullptr || !result->is_object()) return refused("result must be an object");
+      view.result = &result->get_object();
+    } else {
+      const auto* error = object.if_contains("error");
+      if (error == nullptr || !error->is_object()) return refused("error must be an object");
+      if (auto read = proto::error_from_json(error->get_object(), view.error); !read) return read.error();
+    }
+    return view;
+  }
+  const auto* type = object.if_contains("type");
+  if (type == nullptr || !type->is_string()) return refused("type must be a string");
+  view.type = std::string_view(type->get_string());
+  const auto* data = object.if_contains("data");
+  if (data == nullptr || !data->is_object()) return refused("data must be an object");
+  view.data = &data->get_object();
+  return view;
+}
+
 std::int64_t response_id(const proto::Response& response) {
   if (response.id.is_int64()) return response.id.get_int64();
   if (response.id.is_uint64()) return static_cast<std::int64_t>(response.id.get_uint64());

@@ -6,7 +6,10 @@
 #include <string_view>
 #include <variant>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parser.hpp>
+#include <boost/json/value.hpp>
 
 #include "proto/codec.hpp"
 #include "proto/errors.hpp"
@@ -102,9 +105,47 @@ struct SendStamp {
 };
 bool read_stamp(std::string_view client_id, std::string_view text, SendStamp& out);
 
-// One frame from the server: a response or an event.
+// One message from the server: a response or an event, parsed by the codec into owned
+// values. For the set-up steps; the hot paths use IncomingParser.
 using Incoming = std::variant<proto::Response, proto::Event>;
 proto::Result<Incoming> parse_incoming(std::string_view text);
+
+// A message from the server as IncomingParser sees it: the envelope's members, pointing
+// into the parser's tree (valid until its next parse()).
+struct IncomingView {
+  bool is_response = false;
+  // A response: its id (-1 unless a non-negative integer), and its result or error.
+  std::int64_t id = -1;
+  bool ok = false;
+  const boost::json::object* result = nullptr;  // when ok
+  proto::Error error;                           // when !ok
+  // An event: its type and data.
+  std::string_view type;
+  const boost::json::object* data = nullptr;
+};
+
+// Parses the server's messages one after another with one reused Boost.JSON parser
+// whose trees live in a reused buffer, so a message costs no allocation once the buffer
+// has grown to the largest one. Checks what the codec's parse_response() and
+// parse_event() check (a JSON object within the limits and valid UTF-8; a response has
+// a valid id, a boolean ok and a result object or an error the codec reads; an event has
+// no id, a string type and a data object), but builds no owned values: decode the
+// result or data with proto::decode<T>(). Not thread-safe; one per reading coroutine.
+class IncomingParser {
+ public:
+  IncomingParser();
+  IncomingParser(const IncomingParser&) = delete;
+  IncomingParser& operator=(const IncomingParser&) = delete;
+
+  // Parses `text`, dropping the previous message's tree.
+  proto::Result<IncomingView> parse(std::string_view text);
+
+ private:
+  alignas(std::max_align_t) unsigned char initial_[2048];  // the first block of every tree
+  boost::json::monotonic_resource resource_;
+  boost::json::parser parser_;
+  boost::json::value value_;  // the last tree; in resource_
+};
 
 // The response's integer id, or -1.
 std::int64_t response_id(const proto::Response& response);

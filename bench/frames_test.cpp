@@ -187,5 +187,63 @@ TEST(ParseIncoming, RefusesWhatIsNeither) {
   EXPECT_FALSE(parse_incoming("{\"id\":1}"));
 }
 
+TEST(IncomingParser, ReadsResponsesAndEventsOneAfterAnother) {
+  IncomingParser parser;
+  auto response =
+      parser.parse(R"({"id":1007,"ok":true,"result":{"conversation_id":1,"seq":2,"created_at":3,"duplicate":false}})");
+  ASSERT_TRUE(response);
+  EXPECT_TRUE(response->is_response);
+  EXPECT_EQ(response->id, 1007);
+  ASSERT_TRUE(response->ok);
+  auto result = proto::decode<proto::MessageSendResult>(*response->result);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->seq, 2);
+
+  // A bigger tree than the parser's first block: it grows, and the next parse reuses it.
+  std::string text(3000, 'x');
+  auto event = parser.parse(R"({"type":"message","data":{"conversation_id":1,"seq":2,"sender_id":3,"client_id":"b1.2",)"
+                            R"("kind":"text","body":{"text":")" +
+                            text + R"("},"created_at":4}})");
+  ASSERT_TRUE(event);
+  EXPECT_FALSE(event->is_response);
+  EXPECT_EQ(event->type, "message");
+  auto message = proto::decode<proto::ChatMessage>(*event->data);
+  ASSERT_TRUE(message) << message.error().message;
+  EXPECT_EQ(message->client_id, "b1.2");
+  EXPECT_EQ(message->body.at("text").as_string().size(), 3000u);
+
+  auto again = parser.parse(R"({"type":"read","data":{"conversation_id":1}})");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->type, "read");
+}
+
+TEST(IncomingParser, ReadsErrorResponsesAndOtherIds) {
+  IncomingParser parser;
+  auto response =
+      parser.parse(R"({"ok":false,"error":{"code":"rate_limited","message":"slow down","retry":true},"id":"x"})");
+  ASSERT_TRUE(response);
+  EXPECT_TRUE(response->is_response);
+  EXPECT_EQ(response->id, -1);  // not an integer id
+  EXPECT_FALSE(response->ok);
+  EXPECT_EQ(response->error.code, proto::Errc::rate_limited);
+  auto unknown = parser.parse(R"({"id":null,"ok":false,"error":{"code":"bad_request","message":"?","retry":false}})");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->id, -1);
+}
+
+TEST(IncomingParser, RefusesWhatTheCodecRefuses) {
+  IncomingParser parser;
+  for (const char* text : {"", "{}", "[1]", "{\"id\":1}", "{\"id\":-1,\"ok\":true,\"result\":{}}",
+                           "{\"id\":\"\",\"ok\":true,\"result\":{}}", "{\"id\":1,\"ok\":true}",
+                           "{\"id\":1,\"ok\":false,\"error\":{\"code\":\"nonsense\"}}",
+                           "{\"type\":\"x\"}", "{\"type\":1,\"data\":{}}", "{\"type\":\"x\",\"data\":{}} {}",
+                           "{\"type\":\"x\",\"data\":{}}\n{\"type\":\"y\",\"data\":{}}",
+                           "{\"type\":\"\xff\",\"data\":{}}"}) {
+    EXPECT_FALSE(parser.parse(text)) << text;
+    EXPECT_FALSE(parse_incoming(text)) << text;  // the same verdict as the codec
+  }
+  EXPECT_TRUE(parser.parse(R"({"type":"x","data":{}})"));  // and it recovers
+}
+
 }  // namespace
 }  // namespace parley::bench
