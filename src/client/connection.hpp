@@ -31,7 +31,8 @@ proto::Result<ServerAddress> parse_server_url(std::string_view url);
 
 // One WebSocket connection with its own I/O thread.
 //
-// Frames and the close are reported through the handlers given to open(). Both are
+// Messages and the close are reported through the handlers given to open(): a text
+// frame holding several newline-separated messages is reported once per message. Both are
 // called on the I/O thread, never at the same time, and never after the destructor
 // has returned; `on_close` is called exactly once, after the last `on_frame`. The
 // handlers must stay valid until the Connection is destroyed.

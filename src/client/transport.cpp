@@ -301,7 +301,19 @@ class WsConnection final : public Connection {
       if (ec) co_return;
       std::string payload = beast::buffers_to_string(buffer.data());
       buffer.consume(buffer.size());
-      on_frame_(std::move(payload), !ws_.got_text());
+      if (!ws_.got_text()) {
+        on_frame_(std::move(payload), true);
+        continue;
+      }
+      // A text frame holds one or more messages, one per line (docs/protocol.md).
+      std::string_view rest = payload;
+      while (!rest.empty()) {
+        auto end = rest.find('\n');
+        auto line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        if (!line.empty()) on_frame_(std::string(line), false);
+      }
+      if (payload.empty()) on_frame_(std::string(), false);
     }
   }
 

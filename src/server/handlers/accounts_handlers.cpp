@@ -37,7 +37,7 @@ void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, Se
                    return accounts.register_user(r);
                  }));
 
-  dispatcher.add(proto::type::kLogin, {.needs_session = false},
+  dispatcher.add(proto::type::kLogin, {.needs_session = false, .changes_state = true},
                  typed<proto::LoginRequest>([&](RequestContext& ctx, const proto::LoginRequest& r)
                                                 -> proto::Result<proto::LoginResult> {
                    if (auto s = not_twice(ctx); !s) return s.error();
@@ -47,7 +47,7 @@ void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, Se
                    return std::move(outcome->first);
                  }));
 
-  dispatcher.add(proto::type::kAuth, {.needs_session = false, .websocket_only = true},
+  dispatcher.add(proto::type::kAuth, {.needs_session = false, .websocket_only = true, .changes_state = true},
                  typed<proto::AuthRequest>([&](RequestContext& ctx, const proto::AuthRequest& r)
                                                -> proto::Result<proto::AuthResult> {
                    if (auto s = not_twice(ctx); !s) return s.error();
@@ -58,7 +58,7 @@ void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, Se
                    return result;
                  }));
 
-  dispatcher.add(proto::type::kLogout, {},
+  dispatcher.add(proto::type::kLogout, {.changes_state = true},
                  typed<proto::LogoutRequest>([&](RequestContext& ctx, const proto::LogoutRequest& r)
                                                  -> proto::Result<proto::EmptyResult> {
                    if (auto s = accounts.logout(*ctx.session, r.all); !s) return s.error();
@@ -74,7 +74,7 @@ void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, Se
                    return proto::EmptyResult{};
                  }));
 
-  dispatcher.add(proto::type::kChangePassword, {},
+  dispatcher.add(proto::type::kChangePassword, {.changes_state = true},
                  typed<proto::ChangePasswordRequest>([&](RequestContext& ctx, const proto::ChangePasswordRequest& r)
                                                          -> proto::Result<proto::ChangePasswordResult> {
                    auto outcome = accounts.change_password(*ctx.session, r, ctx.peer_address);

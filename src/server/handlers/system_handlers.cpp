@@ -8,7 +8,7 @@ using proto::Errc;
 using proto::make_error;
 
 void add_system_handlers(Dispatcher& dispatcher, const proto::Limits& limits, Clock clock) {
-  dispatcher.add(proto::type::kHello, {.needs_session = false, .websocket_only = true},
+  dispatcher.add(proto::type::kHello, {.needs_session = false, .websocket_only = true, .changes_state = true},
                  typed<proto::HelloRequest>([limits](RequestContext& ctx, const proto::HelloRequest& r)
                                                 -> proto::Result<proto::HelloResult> {
                    if (ctx.hello_done) return make_error(Errc::bad_request, "hello was already sent");

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
+#include <vector>
 
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
@@ -108,6 +110,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     websocket::stream_base::timeout timeouts{ms(c.handshake_timeout_ms), ms(c.idle_timeout_ms), true};
     ws_.set_option(timeouts);
     ws_.read_message_max(static_cast<std::size_t>(c.hard_max_frame_bytes));
+    ws_.auto_fragment(false);  // a message goes out as one frame, in one write
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, std::string("parleyd/") + PARLEY_VERSION);
     }));
@@ -149,58 +152,141 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     co_return true;
   }
 
+  // Takes one token of the request budget; refusals answer rate_limited, and too many of
+  // them in a row close the connection.
+  bool admit() {
+    if (bucket_.take(now_ms())) {
+      refusals_ = 0;
+      return true;
+    }
+    if (++refusals_ > state_->config.max_rate_refusals) {
+      begin_close(close_code::kPolicy, "too many requests");
+    } else {
+      reply(proto::error_response(nullptr, rate_limited(bucket_)));
+    }
+    return false;
+  }
+
   awaitable<void> read_loop() {
     const Config& c = state_->config;
-    int refusals = 0;
     for (;;) {
       bool oversize = false;
       if (!co_await read_message(oversize)) co_return;
       if (closing_) continue;  // draining until the close handshake completes
-      if (!bucket_.take(now_ms())) {
-        if (++refusals > c.max_rate_refusals) {
-          begin_close(close_code::kPolicy, "too many requests");
-          continue;
-        }
-        reply(proto::error_response(nullptr, rate_limited(bucket_)));
-        continue;
-      }
-      refusals = 0;
       if (oversize) {
-        reply(proto::error_response(nullptr, proto::make_error(proto::Errc::too_large,
-                                                               "message is over the limit of " +
-                                                                   std::to_string(c.max_frame_bytes) + " bytes")));
+        if (admit()) {
+          reply(proto::error_response(nullptr, proto::make_error(proto::Errc::too_large,
+                                                                 "message is over the limit of " +
+                                                                     std::to_string(c.max_frame_bytes) + " bytes")));
+        }
         continue;
       }
       if (!ws_.got_text()) {
-        reply(proto::error_response(nullptr, proto::make_error(proto::Errc::bad_request,
-                                                               "binary frames are not accepted; send JSON text")));
+        if (admit()) {
+          reply(proto::error_response(nullptr, proto::make_error(proto::Errc::bad_request,
+                                                                 "binary frames are not accepted; send JSON text")));
+        }
         continue;
       }
+      // A frame holds one or more requests, one per line (docs/protocol.md, "Transport").
       const std::string text = beast::buffers_to_string(buffer_.data());
-      co_await handle_text(text);
+      std::string_view rest = text;
+      do {
+        auto end = rest.find('\n');
+        std::string_view line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        if (line.empty() && !rest.empty()) continue;
+        if (admit()) co_await handle_request(line);
+      } while (!rest.empty() && !closing_);
     }
   }
 
-  awaitable<void> handle_text(const std::string& text) {
+  // Requests that change the connection's state, and every request before login, run
+  // alone; the others are started at once, several at a time, and answered in order.
+  awaitable<void> handle_request(std::string_view text) {
     auto parsed = proto::parse_request(text, parse_limits(state_->config));
     if (!parsed.request) {
       reply(proto::error_response(std::move(parsed.id), parsed.request.error()));
       co_return;
     }
-    proto::Request& request = *parsed.request;
+    const HandlerInfo* info = state_->dispatcher.info(parsed.request->type);
+    if (info == nullptr || info->changes_state || !ctx_.session) {
+      co_await run_alone(std::move(*parsed.request));
+      co_return;
+    }
+    auto slot = open_slot();
+    if (info->runs_inline) {
+      state_->dispatcher.handle_async(ctx_, std::move(*parsed.request), answer_later(slot, nullptr));
+      apply_close_after(ctx_);
+    } else {
+      // A copy, so that this request's handler and later requests do not share state.
+      auto ctx = std::make_shared<RequestContext>(ctx_);
+      asio::post(state_->workers, [self = this->shared_from_this(), ctx, slot,
+                                   request = std::move(*parsed.request)]() mutable {
+        self->state_->dispatcher.handle_async(*ctx, std::move(request), self->answer_later(slot, ctx));
+      });
+    }
+    while (in_flight_ >= kMaxPipelined) co_await wait_for_answers();
+  }
+
+  awaitable<void> run_alone(proto::Request request) {
+    while (in_flight_ > 0) co_await wait_for_answers();
     auto work = [this, &request] { return state_->dispatcher.handle(ctx_, std::move(request)); };
     auto response = co_await run_on_workers(*state_, work);
     reply(response);
-    if (ctx_.close_after) {
-      auto after = std::move(*ctx_.close_after);
-      ctx_.close_after.reset();
-      if (after.farewell) enqueue(after.farewell);
-      begin_close(after.code, std::move(after.reason));
-    }
+    apply_close_after(ctx_);
   }
 
+  // A place in the order of answers, filled later by answer_later's callback.
+  std::uint64_t open_slot() {
+    answers_.emplace_back();
+    ++in_flight_;
+    return first_slot_ + answers_.size() - 1;
+  }
+
+  // The answer for `slot`, from any thread. `ctx` is the request's own copy, if it has one.
+  Dispatcher::Done answer_later(std::uint64_t slot, std::shared_ptr<RequestContext> ctx) {
+    return [self = this->shared_from_this(), slot, ctx = std::move(ctx)](proto::Response response) mutable {
+      asio::post(self->ws_.get_executor(), [self, slot, ctx = std::move(ctx), response = std::move(response)]() {
+        self->fill(slot, proto::serialize(response));
+        if (ctx) self->apply_close_after(*ctx);
+      });
+    };
+  }
+
+  // On the strand: sends every answer that is now next in line.
+  void fill(std::uint64_t slot, std::string frame) {
+    answers_[slot - first_slot_] = std::move(frame);
+    while (!answers_.empty() && answers_.front()) {
+      enqueue(std::make_shared<const std::string>(std::move(*answers_.front())));
+      answers_.pop_front();
+      ++first_slot_;
+    }
+    --in_flight_;
+    if (waiter_) waiter_->cancel();
+  }
+
+  awaitable<void> wait_for_answers() {
+    if (!waiter_) waiter_ = std::make_unique<asio::steady_timer>(ws_.get_executor());
+    waiter_->expires_at(asio::steady_timer::time_point::max());
+    co_await waiter_->async_wait(use_tuple);
+  }
+
+  void apply_close_after(RequestContext& ctx) {
+    if (!ctx.close_after) return;
+    auto after = std::move(*ctx.close_after);
+    ctx.close_after.reset();
+    if (after.farewell) enqueue(after.farewell);
+    begin_close(after.code, std::move(after.reason));
+  }
+
+  // An answer that is ready now: it still waits for earlier requests' answers.
   void reply(const proto::Response& response) {
-    enqueue(std::make_shared<const std::string>(proto::serialize(response)));
+    if (answers_.empty()) {
+      enqueue(std::make_shared<const std::string>(proto::serialize(response)));
+    } else {
+      answers_.emplace_back(proto::serialize(response));
+    }
   }
 
   // On the strand.
@@ -238,13 +324,26 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     asio::co_spawn(ws_.get_executor(), write_loop(this->shared_from_this()), asio::detached);
   }
 
-  // The one writer: drains the queue, then performs a requested close.
+  // The one writer: drains the queue, then performs a requested close. Frames queued
+  // together go out as one WebSocket message, joined by newlines, without copying.
   awaitable<void> write_loop(std::shared_ptr<WebSocketSession> self) {
+    static const char newline = '\n';
+    std::vector<std::shared_ptr<const std::string>> frames;  // alive until written
+    std::vector<asio::const_buffer> buffers;
     while (!queue_.empty() && !broken_) {
-      auto frame = queue_.front();
+      std::size_t bytes = 0;
+      frames.clear();
+      buffers.clear();
+      for (const auto& frame : queue_) {
+        if (!frames.empty() && bytes + 1 + frame->size() > kMaxJoinedBytes) break;
+        if (!frames.empty()) buffers.emplace_back(&newline, 1);
+        buffers.emplace_back(frame->data(), frame->size());
+        bytes += frame->size() + 1;
+        frames.push_back(frame);
+      }
       ws_.text(true);
-      auto [ec, n] = co_await ws_.async_write(asio::buffer(*frame), use_tuple);
-      if (!queue_.empty()) {
+      auto [ec, n] = co_await ws_.async_write(buffers, use_tuple);
+      for (std::size_t i = 0; i < frames.size() && !queue_.empty(); ++i) {
         queued_bytes_ -= queue_.front()->size();
         queue_.pop_front();
       }
@@ -262,14 +361,27 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     (void)self;
   }
 
+  // Requests of one connection being handled at once; past this, reading waits.
+  static constexpr std::size_t kMaxPipelined = 64;
+  // Frames joined into one WebSocket message stop growing at this size.
+  static constexpr std::size_t kMaxJoinedBytes = 64 * 1024;
+
   std::shared_ptr<SharedState> state_;
   std::shared_ptr<SharedState::AddressSlot> slot_;
   std::optional<http::request<http::string_body>> upgrade_;  // until the handshake is done
   websocket::stream<Stream> ws_;
   std::uint64_t id_;
   TokenBucket bucket_;
+  int refusals_ = 0;  // requests refused in a row by the rate limit
   RequestContext ctx_;
   beast::flat_buffer buffer_;
+
+  // Pipelining, on the strand: answers in request order from first_slot_ on (empty while
+  // the handler runs), and a timer that wakes the reader when an answer comes.
+  std::deque<std::optional<std::string>> answers_;
+  std::uint64_t first_slot_ = 0;
+  std::size_t in_flight_ = 0;
+  std::unique_ptr<asio::steady_timer> waiter_;
 
   // Writer state, on the strand.
   std::deque<std::shared_ptr<const std::string>> queue_;

@@ -1,5 +1,7 @@
 #include "server/services/chat_service.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -11,6 +13,9 @@ namespace {
 
 using proto::Errc;
 using proto::make_error;
+
+// Bounds the caches' memory; past it they start over (the store has everything).
+constexpr std::size_t kMaxCached = 200'000;
 
 proto::Error no_conversation() { return make_error(Errc::not_found, "no such conversation", "conversation_id"); }
 
@@ -40,11 +45,38 @@ ChatService::ChatService(store::ChatStore& chat, store::AccountsStore& accounts,
       clock_(std::move(clock)),
       options_(options) {}
 
+proto::Result<std::vector<std::int64_t>> ChatService::members(std::int64_t conversation_id) {
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = members_.find(conversation_id); it != members_.end()) return it->second;
+  }
+  auto rows = or_wire(chat_.members(conversation_id));
+  if (!rows || rows->empty()) return rows;  // no such conversation (yet): nothing to cache
+  std::lock_guard lock(cache_mutex_);
+  if (members_.size() >= kMaxCached) members_.clear();
+  members_.emplace(conversation_id, *rows);
+  return rows;
+}
+
+proto::Result<std::int64_t> ChatService::direct_conversation(std::int64_t user_id, std::int64_t peer_id) {
+  auto key = std::minmax(user_id, peer_id);
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = direct_.find(key); it != direct_.end()) return it->second;
+  }
+  auto id = or_wire(chat_.direct_conversation(user_id, peer_id, clock_()));
+  if (!id) return id.error();
+  std::lock_guard lock(cache_mutex_);
+  if (direct_.size() >= kMaxCached) direct_.clear();
+  direct_.emplace(key, *id);
+  return id;
+}
+
 proto::Status ChatService::check_member(std::int64_t conversation_id, std::int64_t user_id) {
-  auto member = chat_.is_member(conversation_id, user_id);
-  if (!member) return to_wire(member.error());
+  auto list = members(conversation_id);
+  if (!list) return list.error();
   // Not a member and no such conversation look the same: ids leak nothing.
-  if (!*member) return no_conversation();
+  if (std::find(list->begin(), list->end(), user_id) == list->end()) return no_conversation();
   return {};
 }
 
@@ -53,27 +85,25 @@ proto::Result<std::int64_t> ChatService::target(const Session& session, const pr
     return make_error(Errc::bad_request, "give either to or conversation_id", "to");
   }
   std::int64_t peer = 0;
-  std::int64_t conversation = 0;
   if (r.to) {
     peer = *r.to;
     if (peer == session.user_id) return make_error(Errc::bad_request, "cannot send a message to yourself", "to");
-    auto user = accounts_.user_by_id(peer);
-    if (!user) {
-      if (user.error().code == store::Errc::not_found) return make_error(Errc::not_found, "no such user", "to");
-      return to_wire(user.error());
-    }
   } else {
-    conversation = *r.conversation_id;
-    if (auto s = check_member(conversation, session.user_id); !s) return s.error();
-    auto members = or_wire(chat_.members(conversation));
-    if (!members) return members.error();
-    for (auto m : *members) {
+    auto list = members(*r.conversation_id);
+    if (!list) return list.error();
+    if (std::find(list->begin(), list->end(), session.user_id) == list->end()) return no_conversation();
+    for (auto m : *list) {
       if (m != session.user_id) peer = m;
     }
   }
-  if (auto s = may_message_(session.user_id, peer); !s) return s.error();
-  if (conversation == 0) return or_wire(chat_.direct_conversation(session.user_id, peer, clock_()));
-  return conversation;
+  // Also says not_found for a user who does not exist.
+  if (auto s = may_message_(session.user_id, peer); !s) {
+    auto error = s.error();
+    if (error.code == Errc::not_found) error.field = "to";
+    return error;
+  }
+  if (r.conversation_id) return *r.conversation_id;
+  return direct_conversation(session.user_id, peer);
 }
 
 proto::Result<std::string> ChatService::check_body(const proto::MessageSendRequest& r) {
@@ -96,27 +126,28 @@ proto::Result<std::string> ChatService::check_body(const proto::MessageSendReque
 }
 
 void ChatService::fan_out(const store::Message& message, std::uint64_t except_connection) {
-  auto members = chat_.members(message.conversation_id);
-  if (!members) return;  // the message is stored; members catch up with sync
+  auto list = members(message.conversation_id);
+  if (!list) return;  // the message is stored; members catch up with sync
   auto frame = SessionRegistry::event_frame(proto::event::kMessage, proto::encode(to_proto(message)));
-  for (auto member : *members) registry_.send_to_user(member, frame, except_connection);
+  for (auto member : *list) registry_.send_to_user(member, frame, except_connection);
 }
 
-proto::Result<proto::MessageSendResult> ChatService::send(const Session& session, const proto::MessageSendRequest& r,
-                                                          std::uint64_t connection_id) {
+void ChatService::send(const Session& session, const proto::MessageSendRequest& r, std::uint64_t connection_id,
+                       SendDone done) {
   auto text = check_body(r);
-  if (!text) return text.error();
+  if (!text) return done(text.error());
   auto conversation = target(session, r);
-  if (!conversation) return conversation.error();
+  if (!conversation) return done(conversation.error());
   boost::json::object body{{"text", *text}};
   store::NewMessage message{*conversation,  session.user_id,         r.client_id, r.kind,
                             boost::json::serialize(body), search_text(*text), clock_()};
-  auto appended = writer_.append(std::move(message));
-  if (!appended) return to_wire(appended.error());
-  const auto& stored = appended->message;
-  // A repeat was delivered when it was first stored: only the sender learns of it again.
-  if (!appended->duplicate) fan_out(stored, connection_id);
-  return proto::MessageSendResult{stored.conversation_id, stored.seq, stored.created_at, appended->duplicate};
+  writer_.submit(std::move(message), [this, connection_id, done = std::move(done)](store::Result<store::Appended> appended) {
+    if (!appended) return done(to_wire(appended.error()));
+    const auto& stored = appended->message;
+    // A repeat was delivered when it was first stored: only the sender learns of it again.
+    if (!appended->duplicate) fan_out(stored, connection_id);
+    done(proto::MessageSendResult{stored.conversation_id, stored.seq, stored.created_at, appended->duplicate});
+  });
 }
 
 proto::Result<proto::ConversationsResult> ChatService::conversations(const Session& session) {
@@ -205,11 +236,10 @@ proto::Result<proto::MessageReadResult> ChatService::mark_read(const Session& se
   if (auto s = check_member(r.conversation_id, session.user_id); !s) return s.error();
   auto read_seq = or_wire(chat_.mark_read(r.conversation_id, session.user_id, r.seq));
   if (!read_seq) return read_seq.error();
-  auto members = chat_.members(r.conversation_id);
-  if (members) {
+  if (auto list = members(r.conversation_id)) {
     auto frame = SessionRegistry::event_frame(proto::event::kRead,
                                               proto::encode(proto::ReadEvent{r.conversation_id, session.user_id, *read_seq}));
-    for (auto member : *members) registry_.send_to_user(member, frame, connection_id);
+    for (auto member : *list) registry_.send_to_user(member, frame, connection_id);
   }
   return proto::MessageReadResult{*read_seq};
 }

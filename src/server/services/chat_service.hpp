@@ -2,7 +2,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "proto/errors.hpp"
 #include "proto/messages.hpp"
@@ -19,9 +21,11 @@ using MayMessage = std::function<proto::Status(std::int64_t from, std::int64_t t
 
 // 1:1 chat on the conversation log (docs/protocol.md, "Chat"): send with idempotent
 // client ids and group commit, fan-out to every device once stored, sync from a seq,
-// history, read receipts, recall and search. Blocking and thread-safe: call it from
-// worker threads. `connection_id` is the caller's connection (0 over HTTP): it gets the
-// response, and every other device of every member gets the event.
+// history, read receipts, recall and search. Thread-safe. send() does not wait for the
+// disk and, once the conversation is known (cached), not for the store either: it may
+// run on a network thread. Everything else blocks: call it from worker threads.
+// `connection_id` is the caller's connection (0 over HTTP): it gets the response, and
+// every other device of every member gets the event.
 class ChatService {
  public:
   struct Options {
@@ -32,8 +36,12 @@ class ChatService {
   ChatService(store::ChatStore& chat, store::AccountsStore& accounts, MessageWriter& writer,
               SessionRegistry& registry, MayMessage may_message, Clock clock, Options options);
 
-  proto::Result<proto::MessageSendResult> send(const Session& session, const proto::MessageSendRequest& request,
-                                               std::uint64_t connection_id);
+  using SendDone = std::function<void(proto::Result<proto::MessageSendResult>)>;
+  // Validates the message and queues it for the log. `done` runs exactly once: at once on
+  // a refusal, else on the writer's thread after the commit, once the other members'
+  // devices have been sent the event. Sends from one thread are stored in call order.
+  void send(const Session& session, const proto::MessageSendRequest& request, std::uint64_t connection_id,
+            SendDone done);
   proto::Result<proto::ConversationsResult> conversations(const Session& session);
   proto::Result<proto::MessagesResult> sync(const Session& session, const proto::SyncRequest& request);
   proto::Result<proto::MessagesResult> history(const Session& session, const proto::HistoryRequest& request);
@@ -53,6 +61,10 @@ class ChatService {
   proto::Status check_member(std::int64_t conversation_id, std::int64_t user_id);
   proto::Result<std::string> check_body(const proto::MessageSendRequest& request);
   void fan_out(const store::Message& message, std::uint64_t except_connection);
+  // A conversation's members, from the cache (a direct conversation's never change).
+  proto::Result<std::vector<std::int64_t>> members(std::int64_t conversation_id);
+  // The direct conversation of two users, from the cache or the store.
+  proto::Result<std::int64_t> direct_conversation(std::int64_t user_id, std::int64_t peer_id);
 
   store::ChatStore& chat_;
   store::AccountsStore& accounts_;
@@ -61,6 +73,17 @@ class ChatService {
   MayMessage may_message_;
   Clock clock_;
   Options options_;
+
+  // Every message looks these up; they change only when a conversation is created.
+  std::mutex cache_mutex_;
+  std::unordered_map<std::int64_t, std::vector<std::int64_t>> members_;  // GUARDED_BY(cache_mutex_)
+  struct PairHash {
+    std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& p) const {
+      return std::hash<std::int64_t>()(p.first * 1'000'003 + p.second);
+    }
+  };
+  // (smaller user id, larger user id) -> direct conversation id.
+  std::unordered_map<std::pair<std::int64_t, std::int64_t>, std::int64_t, PairHash> direct_;  // GUARDED_BY(cache_mutex_)
 };
 
 // The wire form of a stored log entry.

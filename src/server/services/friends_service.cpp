@@ -10,6 +10,9 @@
 namespace parley::server {
 namespace {
 
+// Bounds may_message's cache; past it the cache starts over.
+constexpr std::size_t kMaxCachedAnswers = 200'000;
+
 using proto::Errc;
 using proto::make_error;
 
@@ -111,6 +114,7 @@ proto::Result<proto::FriendRequestResult> FriendsService::send_request(const Cal
 
   std::int64_t now = clock_();
   auto sent = store_.send_request(me.user_id, r.user_id, note, hidden, now);
+  relations_changed();
   if (!sent) {
     if (sent.error().code == store::Errc::conflict) {
       return make_error(Errc::conflict, "you are already friends", "user_id");
@@ -171,6 +175,7 @@ proto::Status FriendsService::respond(const Caller& me, const proto::FriendRespo
     if (auto c = own_category(me, *r.category_id); !c) return c.error();
   }
   auto decided = store_.respond(r.request_id, me.user_id, r.accept, reason, r.category_id, clock_());
+  relations_changed();
   if (!decided) {
     // not_found hides whether the id exists: only its recipient may know.
     if (decided.error().code == store::Errc::not_found && decided.error().message == store::kNoSuchCategory) {
@@ -203,7 +208,9 @@ proto::Result<proto::FriendsListResult> FriendsService::list(const Caller& me) {
 
 proto::Status FriendsService::remove_friend(const Caller& me, const proto::FriendDeleteRequest& r) {
   if (auto s = not_yourself(me, r.user_id); !s) return s.error();
-  if (auto s = store_.delete_friendship(me.user_id, r.user_id); !s) return to_wire(s.error(), "user_id");
+  auto deleted = store_.delete_friendship(me.user_id, r.user_id);
+  relations_changed();
+  if (!deleted) return to_wire(deleted.error(), "user_id");
   spdlog::info("friend_delete user_id={} friend={}", me.user_id, r.user_id);
   registry_.notify(r.user_id, proto::event::kFriendDeleted, proto::FriendDeletedEvent{me.user_id});
   registry_.notify(me.user_id, proto::event::kFriendDeleted, proto::FriendDeletedEvent{r.user_id}, me.connection_id);
@@ -288,7 +295,9 @@ proto::Status FriendsService::delete_category(const Caller& me, const proto::Cat
 proto::Status FriendsService::block(const Caller& me, const proto::BlockRequest& r) {
   if (auto s = not_yourself(me, r.user_id); !s) return s.error();
   if (auto user = existing_user(r.user_id); !user) return user.error();
-  if (auto s = store_.block(me.user_id, r.user_id, clock_()); !s) return server::to_wire(s.error());
+  auto blocked = store_.block(me.user_id, r.user_id, clock_());
+  relations_changed();
+  if (!blocked) return server::to_wire(blocked.error());
   spdlog::info("block user_id={} blocked={}", me.user_id, r.user_id);
   changed_elsewhere(me);
   return {};
@@ -298,6 +307,7 @@ proto::Status FriendsService::unblock(const Caller& me, const proto::UnblockRequ
   if (auto s = not_yourself(me, r.user_id); !s) return s.error();
   if (auto user = existing_user(r.user_id); !user) return user.error();
   auto lifted = store_.unblock(me.user_id, r.user_id);
+  relations_changed();
   if (!lifted) return server::to_wire(lifted.error());
   if (*lifted) {
     spdlog::info("unblock user_id={} unblocked={}", me.user_id, r.user_id);
@@ -321,21 +331,36 @@ proto::Result<proto::Privacy> FriendsService::privacy(const Caller& me) {
 }
 
 proto::Result<proto::Privacy> FriendsService::set_privacy(const Caller& me, const proto::Privacy& r) {
-  if (auto s = store_.set_allow_strangers(me.user_id, r.allow_strangers); !s) return server::to_wire(s.error());
+  auto set = store_.set_allow_strangers(me.user_id, r.allow_strangers);
+  relations_changed();
+  if (!set) return server::to_wire(set.error());
   return privacy(me);
 }
 
 proto::Status FriendsService::may_message(std::int64_t from, std::int64_t to) {
-  auto relation = store_.relation(from, to);
-  if (!relation) return server::to_wire(relation.error());
-  if (!relation->to_exists) return make_error(Errc::not_found, "no such user");
-  if (from == to) return {};
-  bool strangers_welcome = options_.allow_strangers && relation->to_allows_strangers;
-  if (relation->blocked || (!relation->friends && !strangers_welcome)) {
-    return make_error(Errc::forbidden, kMayNotMessage);
+  const auto key = std::make_pair(from, to);
+  const auto version = relations_version_.load();
+  {
+    std::lock_guard lock(answers_mutex_);
+    auto it = answers_.find(key);
+    if (it != answers_.end() && it->second.version == version) return it->second.answer;
   }
-  return {};
+  auto relation = store_.relation(from, to);
+  if (!relation) return server::to_wire(relation.error());  // a failure is not kept
+  proto::Status answer;
+  bool strangers_welcome = options_.allow_strangers && relation->to_allows_strangers;
+  if (!relation->to_exists) {
+    answer = make_error(Errc::not_found, "no such user");
+  } else if (from != to && (relation->blocked || (!relation->friends && !strangers_welcome))) {
+    answer = make_error(Errc::forbidden, kMayNotMessage);
+  }
+  std::lock_guard lock(answers_mutex_);
+  if (answers_.size() >= kMaxCachedAnswers) answers_.clear();
+  answers_[key] = CachedAnswer{version, answer};
+  return answer;
 }
+
+void FriendsService::relations_changed() { relations_version_.fetch_add(1); }
 
 bool FriendsService::are_friends(std::int64_t a, std::int64_t b) {
   auto relation = store_.relation(a, b);

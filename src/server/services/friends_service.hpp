@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <unordered_map>
 
 #include "proto/errors.hpp"
 #include "proto/messages.hpp"
@@ -65,7 +68,8 @@ class FriendsService {
   // when `to` is no user; forbidden, always with the same message so the sender cannot
   // tell why, when `to` blocked `from`, or when they are not friends and strangers are
   // refused (by the server setting or by `to`'s privacy); internal when the store fails.
-  // A user may always message themself.
+  // A user may always message themself. Answered from a cache on the path of every
+  // message; any change to friendships, blocks or privacy empties it.
   proto::Status may_message(std::int64_t from, std::int64_t to);
   // Whether each is in the other's friend list; false when the store fails (logged).
   bool are_friends(std::int64_t a, std::int64_t b);
@@ -83,12 +87,30 @@ class FriendsService {
   // Sends friend_added to every device of both users, each with the other's entry.
   void announce_friendship(std::int64_t a, std::int64_t b);
   void changed_elsewhere(const Caller& me);
+  // Called after every change that may_message depends on.
+  void relations_changed();
 
   store::FriendsStore& store_;
   store::AccountsStore& accounts_;
   SessionRegistry& registry_;
   Clock clock_;
   Options options_;
+
+  // may_message's answers, valid while relations_version_ is what it was when they were
+  // computed. The version is read before the store and bumped after a change, so an
+  // answer computed across a change is never kept.
+  std::atomic<std::uint64_t> relations_version_{0};
+  struct CachedAnswer {
+    std::uint64_t version = 0;
+    proto::Status answer;
+  };
+  struct PairHash {
+    std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& p) const {
+      return std::hash<std::int64_t>()(p.first * 1'000'003 + p.second);
+    }
+  };
+  std::mutex answers_mutex_;
+  std::unordered_map<std::pair<std::int64_t, std::int64_t>, CachedAnswer, PairHash> answers_;  // GUARDED_BY(answers_mutex_)
 };
 
 // The generic refusal of may_message.

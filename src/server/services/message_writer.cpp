@@ -1,5 +1,6 @@
 #include "server/services/message_writer.hpp"
 
+#include <future>
 #include <vector>
 
 namespace parley::server {
@@ -16,45 +17,55 @@ MessageWriter::~MessageWriter() {
   thread_.join();
 }
 
-store::Result<store::Appended> MessageWriter::append(store::NewMessage message) {
-  std::future<store::Result<store::Appended>> done;
+void MessageWriter::submit(store::NewMessage message, Done done) {
+  bool was_empty = false;
   {
     std::lock_guard lock(mutex_);
-    Pending& pending = queue_.emplace_back(Pending{std::move(message), {}});
-    done = pending.done.get_future();
+    was_empty = queue_.empty();
+    queue_.push_back(Pending{std::move(message), std::move(done)});
   }
-  wake_.notify_one();
-  return done.get();
+  // The writer sleeps only on an empty queue: one wake-up per batch is enough.
+  if (was_empty) wake_.notify_one();
+}
+
+store::Result<store::Appended> MessageWriter::append(store::NewMessage message) {
+  std::promise<store::Result<store::Appended>> committed;
+  auto result = committed.get_future();
+  submit(std::move(message), [&committed](store::Result<store::Appended> r) { committed.set_value(std::move(r)); });
+  return result.get();
 }
 
 void MessageWriter::run() {
+  std::vector<Pending> batch;
   for (;;) {
-    std::deque<Pending> batch;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is written
       // Whatever queued while the last batch was committing goes into this one.
-      std::size_t n = std::min(queue_.size(), max_batch_);
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if (queue_.size() <= max_batch_) {
+        batch.swap(queue_);
+      } else {
+        auto end = queue_.begin() + static_cast<std::ptrdiff_t>(max_batch_);
+        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+        queue_.erase(queue_.begin(), end);
       }
     }
     write(batch);
+    batch.clear();
   }
 }
 
-void MessageWriter::write(std::deque<Pending>& batch) {
+void MessageWriter::write(std::vector<Pending>& batch) {
   std::vector<store::NewMessage> messages;
   messages.reserve(batch.size());
-  for (auto& p : batch) messages.push_back(p.message);
+  for (auto& p : batch) messages.push_back(std::move(p.message));
   auto appended = store_.append(messages);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (appended) {
-      batch[i].done.set_value((*appended)[i]);
+      batch[i].done(std::move((*appended)[i]));
     } else {
-      batch[i].done.set_value(appended.error());
+      batch[i].done(appended.error());
     }
   }
 }

@@ -3,7 +3,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <future>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -16,29 +16,35 @@ namespace parley::server {
 // Thread-safe. `store` must outlive the writer.
 class MessageWriter {
  public:
-  explicit MessageWriter(store::ChatStore& store, std::size_t max_batch = 1000);
+  // Runs on the writer's thread once the batch holding the message has committed (or
+  // failed). Keep it short: the next batch waits for it.
+  using Done = std::function<void(store::Result<store::Appended>)>;
+
+  explicit MessageWriter(store::ChatStore& store, std::size_t max_batch = 2000);
   // Writes what is queued, then stops.
   ~MessageWriter();
   MessageWriter(const MessageWriter&) = delete;
   MessageWriter& operator=(const MessageWriter&) = delete;
 
-  // Returns once the batch holding `message` has committed (or failed).
+  // Queues `message`; messages are written in the order submitted.
+  void submit(store::NewMessage message, Done done);
+  // Submits and waits for the commit.
   store::Result<store::Appended> append(store::NewMessage message);
 
  private:
   struct Pending {
     store::NewMessage message;
-    std::promise<store::Result<store::Appended>> done;
+    Done done;
   };
   void run();
-  void write(std::deque<Pending>& batch);
+  void write(std::vector<Pending>& batch);
 
   store::ChatStore& store_;
   const std::size_t max_batch_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Pending> queue_;  // GUARDED_BY(mutex_)
-  bool stopping_ = false;      // GUARDED_BY(mutex_)
+  std::vector<Pending> queue_;  // GUARDED_BY(mutex_)
+  bool stopping_ = false;       // GUARDED_BY(mutex_)
   std::thread thread_;
 };
 

@@ -128,11 +128,11 @@ Result<std::int64_t> SqliteAccountsStore::create_user(const NewUser& user) {
 
 template <class Bind>
 Result<User> SqliteAccountsStore::one_user(const std::string& sql, Bind bind) {
-  return db_.with([&](SQLite::Database& db) -> Result<User> {
-    SQLite::Statement q(db, sql);
-    bind(q);
-    if (!q.executeStep()) return Error{Errc::not_found, "no such user"};
-    return read_user(q);
+  return db_.with([&](SQLite::Database&) -> Result<User> {
+    Prepared q(db_, sql);
+    bind(*q);
+    if (!q->executeStep()) return Error{Errc::not_found, "no such user"};
+    return read_user(*q);
   });
 }
 

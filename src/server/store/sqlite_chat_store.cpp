@@ -1,6 +1,7 @@
 #include "server/store/sqlite_chat_store.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace parley::store {
 namespace {
@@ -65,57 +66,70 @@ std::vector<Message> read_all(SQLite::Statement& q) {
   return out;
 }
 
-// The statements of one append batch, prepared once per transaction.
+// Appends log entries inside the caller's transaction. Each conversation's last seq is
+// read once per batch and written back once by finish(), rather than once per message.
 class Appender {
  public:
-  explicit Appender(SQLite::Database& db)
-      : db_(db),
-        find_(db, std::string("SELECT ") + kMessageColumns + " FROM messages m WHERE m.sender_id = ? AND m.client_id = ?"),
-        next_seq_(db, "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"),
-        insert_(db,
-                "INSERT INTO messages(conversation_id, seq, sender_id, client_id, kind, body, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-        index_(db, "INSERT INTO messages_fts(rowid, text) VALUES (?, ?)") {}
+  explicit Appender(SqliteDatabase& db) : db_(db) {}
 
-  Appended append(const NewMessage& m) {
-    find_.reset();
-    find_.bind(1, m.sender_id);
-    find_.bind(2, m.client_id);
-    if (find_.executeStep()) return {read_message(find_), true};
-
-    next_seq_.reset();
-    next_seq_.bind(1, m.conversation_id);
-    if (!next_seq_.executeStep()) throw std::runtime_error("no such conversation");
-    std::int64_t seq = next_seq_.getColumn(0).getInt64();
-    while (next_seq_.executeStep()) {
+  Appended append(SQLite::Database& db, const NewMessage& m) {
+    {
+      Prepared find(db_, std::string("SELECT ") + kMessageColumns +
+                             " FROM messages m WHERE m.sender_id = ? AND m.client_id = ?");
+      find->bind(1, m.sender_id);
+      find->bind(2, m.client_id);
+      if (find->executeStep()) return {read_message(*find), true};
     }
-
-    insert_.reset();
-    insert_.bind(1, m.conversation_id);
-    insert_.bind(2, seq);
-    insert_.bind(3, m.sender_id);
-    insert_.bind(4, m.client_id);
-    insert_.bind(5, m.kind);
-    insert_.bind(6, m.body);
-    insert_.bind(7, m.created_at);
-    insert_.exec();
+    std::int64_t seq = next_seq(m.conversation_id);
+    {
+      Prepared insert(db_,
+                      "INSERT INTO messages(conversation_id, seq, sender_id, client_id, kind, body, created_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      insert->bind(1, m.conversation_id);
+      insert->bind(2, seq);
+      insert->bind(3, m.sender_id);
+      insert->bind(4, m.client_id);
+      insert->bind(5, m.kind);
+      insert->bind(6, m.body);
+      insert->bind(7, m.created_at);
+      insert->exec();
+    }
     if (!m.search_text.empty()) {
-      index_.reset();
-      index_.bind(1, db_.getLastInsertRowid());
-      index_.bind(2, m.search_text);
-      index_.exec();
+      Prepared index(db_, "INSERT INTO messages_fts(rowid, text) VALUES (?, ?)");
+      index->bind(1, db.getLastInsertRowid());
+      index->bind(2, m.search_text);
+      index->exec();
     }
     return {Message{m.conversation_id, seq, m.sender_id, m.client_id, m.kind, m.body, m.search_text, m.created_at,
                     false},
             false};
   }
 
+  // Records each conversation's new last seq. Call before committing.
+  void finish() {
+    Prepared update(db_, "UPDATE conversations SET last_seq = ? WHERE id = ?");
+    for (const auto& [conversation, seq] : last_seq_) {
+      update->bind(1, seq);
+      update->bind(2, conversation);
+      update->exec();
+      update->reset();
+    }
+  }
+
  private:
-  SQLite::Database& db_;
-  SQLite::Statement find_;
-  SQLite::Statement next_seq_;
-  SQLite::Statement insert_;
-  SQLite::Statement index_;
+  std::int64_t next_seq(std::int64_t conversation_id) {
+    auto it = last_seq_.find(conversation_id);
+    if (it == last_seq_.end()) {
+      Prepared q(db_, "SELECT last_seq FROM conversations WHERE id = ?");
+      q->bind(1, conversation_id);
+      if (!q->executeStep()) throw std::runtime_error("no such conversation");
+      it = last_seq_.emplace(conversation_id, q->getColumn(0).getInt64()).first;
+    }
+    return ++it->second;
+  }
+
+  SqliteDatabase& db_;
+  std::unordered_map<std::int64_t, std::int64_t> last_seq_;
 };
 
 }  // namespace
@@ -125,22 +139,22 @@ std::span<const char* const> SqliteChatStore::migrations() { return kMigrations;
 Result<std::int64_t> SqliteChatStore::direct_conversation(std::int64_t a, std::int64_t b, std::int64_t now) {
   std::string key = std::to_string(std::min(a, b)) + ":" + std::to_string(std::max(a, b));
   return db_.with([&](SQLite::Database& db) -> Result<std::int64_t> {
-    SQLite::Statement find(db, "SELECT id FROM conversations WHERE direct_key = ?");
-    find.bind(1, key);
-    if (find.executeStep()) return find.getColumn(0).getInt64();
+    Prepared find(db_, "SELECT id FROM conversations WHERE direct_key = ?");
+    find->bind(1, key);
+    if (find->executeStep()) return find->getColumn(0).getInt64();
     SQLite::Transaction tx(db);
-    SQLite::Statement create(db, "INSERT INTO conversations(kind, direct_key, created_at) VALUES ('direct', ?, ?)");
-    create.bind(1, key);
-    create.bind(2, now);
-    create.exec();
+    Prepared create(db_, "INSERT INTO conversations(kind, direct_key, created_at) VALUES ('direct', ?, ?)");
+    create->bind(1, key);
+    create->bind(2, now);
+    create->exec();
     std::int64_t id = db.getLastInsertRowid();
-    SQLite::Statement member(db, "INSERT INTO conversation_members(conversation_id, user_id, joined_at) VALUES (?, ?, ?)");
+    Prepared member(db_, "INSERT INTO conversation_members(conversation_id, user_id, joined_at) VALUES (?, ?, ?)");
     for (std::int64_t user : {a, b}) {
-      member.reset();
-      member.bind(1, id);
-      member.bind(2, user);
-      member.bind(3, now);
-      member.exec();
+      member->reset();
+      member->bind(1, id);
+      member->bind(2, user);
+      member->bind(3, now);
+      member->exec();
     }
     tx.commit();
     return id;
@@ -148,31 +162,32 @@ Result<std::int64_t> SqliteChatStore::direct_conversation(std::int64_t a, std::i
 }
 
 Result<std::vector<std::int64_t>> SqliteChatStore::members(std::int64_t conversation_id) {
-  return db_.with([&](SQLite::Database& db) -> Result<std::vector<std::int64_t>> {
-    SQLite::Statement q(db, "SELECT user_id FROM conversation_members WHERE conversation_id = ?");
-    q.bind(1, conversation_id);
+  return db_.with([&](SQLite::Database&) -> Result<std::vector<std::int64_t>> {
+    Prepared q(db_, "SELECT user_id FROM conversation_members WHERE conversation_id = ?");
+    q->bind(1, conversation_id);
     std::vector<std::int64_t> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    while (q->executeStep()) out.push_back(q->getColumn(0).getInt64());
     return out;
   });
 }
 
 Result<bool> SqliteChatStore::is_member(std::int64_t conversation_id, std::int64_t user_id) {
-  return db_.with([&](SQLite::Database& db) -> Result<bool> {
-    SQLite::Statement q(db, "SELECT 1 FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
-    q.bind(1, conversation_id);
-    q.bind(2, user_id);
-    return q.executeStep();
+  return db_.with([&](SQLite::Database&) -> Result<bool> {
+    Prepared q(db_, "SELECT 1 FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
+    q->bind(1, conversation_id);
+    q->bind(2, user_id);
+    return q->executeStep();
   });
 }
 
 Result<std::vector<Appended>> SqliteChatStore::append(std::span<const NewMessage> batch) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<Appended>> {
     SQLite::Transaction tx(db);
-    Appender appender(db);
+    Appender appender(db_);
     std::vector<Appended> out;
     out.reserve(batch.size());
-    for (const auto& m : batch) out.push_back(appender.append(m));
+    for (const auto& m : batch) out.push_back(appender.append(db, m));
+    appender.finish();
     tx.commit();
     return out;
   });
@@ -180,54 +195,54 @@ Result<std::vector<Appended>> SqliteChatStore::append(std::span<const NewMessage
 
 Result<std::vector<Message>> SqliteChatStore::messages_after(std::int64_t conversation_id, std::int64_t after_seq,
                                                              int limit) {
-  return db_.with([&](SQLite::Database& db) -> Result<std::vector<Message>> {
-    SQLite::Statement q(db, std::string("SELECT ") + kMessageColumns +
+  return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
+    Prepared q(db_, std::string("SELECT ") + kMessageColumns +
                                 " FROM messages m WHERE m.conversation_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?");
-    q.bind(1, conversation_id);
-    q.bind(2, after_seq);
-    q.bind(3, limit);
-    return read_all(q);
+    q->bind(1, conversation_id);
+    q->bind(2, after_seq);
+    q->bind(3, limit);
+    return read_all(*q);
   });
 }
 
 Result<std::vector<Message>> SqliteChatStore::messages_before(std::int64_t conversation_id, std::int64_t before_seq,
                                                               int limit) {
-  return db_.with([&](SQLite::Database& db) -> Result<std::vector<Message>> {
-    SQLite::Statement q(db, std::string("SELECT ") + kMessageColumns +
+  return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
+    Prepared q(db_, std::string("SELECT ") + kMessageColumns +
                                 " FROM messages m WHERE m.conversation_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?");
-    q.bind(1, conversation_id);
-    q.bind(2, before_seq);
-    q.bind(3, limit);
-    auto out = read_all(q);
+    q->bind(1, conversation_id);
+    q->bind(2, before_seq);
+    q->bind(3, limit);
+    auto out = read_all(*q);
     std::reverse(out.begin(), out.end());
     return out;
   });
 }
 
 Result<Message> SqliteChatStore::message(std::int64_t conversation_id, std::int64_t seq) {
-  return db_.with([&](SQLite::Database& db) -> Result<Message> {
-    SQLite::Statement q(db, std::string("SELECT ") + kMessageColumns +
+  return db_.with([&](SQLite::Database&) -> Result<Message> {
+    Prepared q(db_, std::string("SELECT ") + kMessageColumns +
                                 " FROM messages m WHERE m.conversation_id = ? AND m.seq = ?");
-    q.bind(1, conversation_id);
-    q.bind(2, seq);
-    if (!q.executeStep()) return Error{Errc::not_found, "no such message"};
-    return read_message(q);
+    q->bind(1, conversation_id);
+    q->bind(2, seq);
+    if (!q->executeStep()) return Error{Errc::not_found, "no such message"};
+    return read_message(*q);
   });
 }
 
 Result<std::int64_t> SqliteChatStore::mark_read(std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq) {
-  return db_.with([&](SQLite::Database& db) -> Result<std::int64_t> {
-    SQLite::Statement q(db,
+  return db_.with([&](SQLite::Database&) -> Result<std::int64_t> {
+    Prepared q(db_,
                         "UPDATE conversation_members SET read_seq = "
                         "max(read_seq, min(?, (SELECT last_seq FROM conversations WHERE id = ?))) "
                         "WHERE conversation_id = ? AND user_id = ? RETURNING read_seq");
-    q.bind(1, seq);
-    q.bind(2, conversation_id);
-    q.bind(3, conversation_id);
-    q.bind(4, user_id);
-    if (!q.executeStep()) return Error{Errc::not_found, "not a member of this conversation"};
-    std::int64_t read_seq = q.getColumn(0).getInt64();
-    while (q.executeStep()) {
+    q->bind(1, seq);
+    q->bind(2, conversation_id);
+    q->bind(3, conversation_id);
+    q->bind(4, user_id);
+    if (!q->executeStep()) return Error{Errc::not_found, "not a member of this conversation"};
+    std::int64_t read_seq = q->getColumn(0).getInt64();
+    while (q->executeStep()) {
     }
     return read_seq;
   });
@@ -236,30 +251,30 @@ Result<std::int64_t> SqliteChatStore::mark_read(std::int64_t conversation_id, st
 Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) {
   return db_.with([&](SQLite::Database& db) -> Result<Appended> {
     SQLite::Transaction tx(db);
-    SQLite::Statement wipe(db,
+    Prepared wipe(db_,
                            "UPDATE messages SET body = '{}', recalled = 1 WHERE conversation_id = ? AND seq = ? "
                            "AND recalled = 0 RETURNING id");
-    wipe.bind(1, conversation_id);
-    wipe.bind(2, seq);
-    if (!wipe.executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
-    std::int64_t row = wipe.getColumn(0).getInt64();
-    while (wipe.executeStep()) {
+    wipe->bind(1, conversation_id);
+    wipe->bind(2, seq);
+    if (!wipe->executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
+    std::int64_t row = wipe->getColumn(0).getInt64();
+    while (wipe->executeStep()) {
     }
-    SQLite::Statement unindex(db, "DELETE FROM messages_fts WHERE rowid = ?");
-    unindex.bind(1, row);
-    unindex.exec();
-    Appender appender(db);
-    auto appended = appender.append(notice);
+    Prepared unindex(db_, "DELETE FROM messages_fts WHERE rowid = ?");
+    unindex->bind(1, row);
+    unindex->exec();
+    Appender appender(db_);
+    auto appended = appender.append(db, notice);
+    appender.finish();
     tx.commit();
     return appended;
   });
 }
 
 Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int64_t user_id) {
-  return db_.with([&](SQLite::Database& db) -> Result<std::vector<ConversationRow>> {
+  return db_.with([&](SQLite::Database&) -> Result<std::vector<ConversationRow>> {
     // Other members' columns are for direct conversations, which have exactly one other.
-    SQLite::Statement q(
-        db, std::string("SELECT c.id, c.kind, c.last_seq, me.read_seq, "
+    Prepared q(db_, std::string("SELECT c.id, c.kind, c.last_seq, me.read_seq, "
                         "(SELECT o.user_id FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
                         "(SELECT o.read_seq FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
                         "(SELECT count(*) FROM messages u WHERE u.conversation_id = c.id AND u.seq > me.read_seq "
@@ -268,18 +283,18 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
                 " FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id "
                 "LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq "
                 "WHERE me.user_id = ?1 ORDER BY coalesce(m.created_at, c.created_at) DESC");
-    q.bind(1, user_id);
+    q->bind(1, user_id);
     std::vector<ConversationRow> out;
-    while (q.executeStep()) {
+    while (q->executeStep()) {
       ConversationRow row;
-      row.conversation_id = q.getColumn(0).getInt64();
-      row.kind = q.getColumn(1).getString();
-      row.last_seq = q.getColumn(2).getInt64();
-      row.read_seq = q.getColumn(3).getInt64();
-      row.peer_id = q.getColumn(4).getInt64();
-      row.peer_read_seq = q.getColumn(5).getInt64();
-      row.unread = q.getColumn(6).getInt64();
-      if (!q.getColumn(7).isNull()) row.last_message = read_message(q, 7);
+      row.conversation_id = q->getColumn(0).getInt64();
+      row.kind = q->getColumn(1).getString();
+      row.last_seq = q->getColumn(2).getInt64();
+      row.read_seq = q->getColumn(3).getInt64();
+      row.peer_id = q->getColumn(4).getInt64();
+      row.peer_read_seq = q->getColumn(5).getInt64();
+      row.unread = q->getColumn(6).getInt64();
+      if (!q->getColumn(7).isNull()) row.last_message = read_message(*q, 7);
       out.push_back(std::move(row));
     }
     return out;
@@ -287,7 +302,7 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
 }
 
 Result<std::vector<Message>> SqliteChatStore::search(const SearchQuery& s) {
-  return db_.with([&](SQLite::Database& db) -> Result<std::vector<Message>> {
+  return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
     // Conditions are appended only when given; every value is still a bound parameter.
     std::string sql = std::string("SELECT ") + kMessageColumns +
                       " FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id "
@@ -297,15 +312,15 @@ Result<std::vector<Message>> SqliteChatStore::search(const SearchQuery& s) {
     if (s.from) sql += " AND m.created_at >= ?";
     if (s.to) sql += " AND m.created_at < ?";
     sql += " ORDER BY m.created_at DESC, m.id DESC LIMIT ?";
-    SQLite::Statement q(db, sql);
+    Prepared q(db_, sql);
     int i = 1;
-    q.bind(i++, s.user_id);
-    if (!s.match.empty()) q.bind(i++, s.match);
-    if (s.conversation_id) q.bind(i++, *s.conversation_id);
-    if (s.from) q.bind(i++, *s.from);
-    if (s.to) q.bind(i++, *s.to);
-    q.bind(i, s.limit);
-    return read_all(q);
+    q->bind(i++, s.user_id);
+    if (!s.match.empty()) q->bind(i++, s.match);
+    if (s.conversation_id) q->bind(i++, *s.conversation_id);
+    if (s.from) q->bind(i++, *s.from);
+    if (s.to) q->bind(i++, *s.to);
+    q->bind(i, s.limit);
+    return read_all(*q);
   });
 }
 

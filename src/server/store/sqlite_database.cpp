@@ -10,12 +10,28 @@ void throw_exception_from_error(const Error& e, const boost::source_location&) {
 }
 
 SqliteDatabase::SqliteDatabase(const SqliteOptions& options)
-    : db_(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+    : db_(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX) {
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
   db_.setBusyTimeout(5000);
   db_.exec("CREATE TABLE IF NOT EXISTS schema_versions (domain TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+}
+
+Prepared::Prepared(SqliteDatabase& db, const std::string& sql)
+    : statement_([&]() -> SQLite::Statement& {
+        auto& slot = db.prepared_[sql];
+        if (!slot) slot = std::make_unique<SQLite::Statement>(db.db_, sql);
+        return *slot;
+      }()) {}
+
+Prepared::~Prepared() {
+  statement_.tryReset();
+  try {
+    statement_.clearBindings();
+  } catch (const SQLite::Exception&) {
+    // Cannot fail for a valid statement; the next bind replaces the values anyway.
+  }
 }
 
 void SqliteDatabase::migrate(std::string_view domain, std::span<const char* const> migrations) {

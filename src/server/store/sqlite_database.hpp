@@ -1,8 +1,11 @@
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <span>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -12,6 +15,24 @@
 
 // Internal to store/: the one SQLite connection that every domain's SQLite store uses.
 namespace parley::store {
+
+class SqliteDatabase;
+
+// A statement from the connection's cache of prepared statements, reset and unbound when
+// the handle goes out of scope (so no statement keeps a read transaction open). Use only
+// inside SqliteDatabase::with(), and one handle per SQL text at a time.
+class Prepared {
+ public:
+  Prepared(SqliteDatabase& db, const std::string& sql);
+  ~Prepared();
+  Prepared(const Prepared&) = delete;
+  Prepared& operator=(const Prepared&) = delete;
+  SQLite::Statement& operator*() { return statement_; }
+  SQLite::Statement* operator->() { return &statement_; }
+
+ private:
+  SQLite::Statement& statement_;
+};
 
 class SqliteDatabase {
  public:
@@ -38,8 +59,13 @@ class SqliteDatabase {
   }
 
  private:
+  friend class Prepared;
+
   std::mutex mutex_;
   SQLite::Database db_;  // GUARDED_BY(mutex_)
+  // Preparing costs more than running most of our statements, so each SQL text is
+  // prepared once. Declared after db_: statements must be finalized first.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> prepared_;  // GUARDED_BY(mutex_)
 };
 
 // Binds bytes as a BLOB.

@@ -587,18 +587,18 @@ Result<void> SqliteFriendsStore::set_allow_strangers(std::int64_t user, bool all
 }
 
 Result<Relation> SqliteFriendsStore::relation(std::int64_t from, std::int64_t to) {
-  return db_.with([&](SQLite::Database& db) -> Result<Relation> {
-    // One statement, four primary-key lookups: this is on the path of every message.
-    SQLite::Statement q(db,
+  return db_.with([&](SQLite::Database&) -> Result<Relation> {
+    // One statement, four primary-key lookups.
+    Prepared q(db_,
                         "SELECT EXISTS(SELECT 1 FROM users WHERE id = ?1), "
                         "EXISTS(SELECT 1 FROM friendships WHERE user_id = ?1 AND friend_id = ?2), "
                         "EXISTS(SELECT 1 FROM blocks WHERE user_id = ?1 AND blocked_id = ?2), "
                         "COALESCE((SELECT allow_strangers FROM privacy WHERE user_id = ?1), 1)");
-    q.bind(1, to);
-    q.bind(2, from);
-    q.executeStep();
-    return Relation{q.getColumn(0).getInt() != 0, q.getColumn(1).getInt() != 0, q.getColumn(2).getInt() != 0,
-                    q.getColumn(3).getInt() != 0};
+    q->bind(1, to);
+    q->bind(2, from);
+    q->executeStep();
+    return Relation{q->getColumn(0).getInt() != 0, q->getColumn(1).getInt() != 0, q->getColumn(2).getInt() != 0,
+                    q->getColumn(3).getInt() != 0};
   });
 }
 
