@@ -155,7 +155,10 @@ proto::Error refused(std::string message) { return proto::make_error(proto::Errc
 }  // namespace
 
 IncomingParser::IncomingParser()
-    : resource_(initial_, sizeof initial_), parser_(boost::json::storage_ptr(), incoming_options()) {}
+    : resource_(initial_, sizeof initial_),
+      parser_(boost::json::storage_ptr(), incoming_options()),
+      // In resource_ from the start: assigning a tree from another resource would copy it.
+      value_(boost::json::storage_ptr(&resource_)) {}
 
 proto::Result<IncomingView> IncomingParser::parse(std::string_view text) {
   if (text.size() > kLimits.max_bytes) return refused("message is " + std::to_string(text.size()) + " bytes");
@@ -165,7 +168,7 @@ proto::Result<IncomingView> IncomingParser::parse(std::string_view text) {
   boost::system::error_code ec;
   parser_.write(text.data(), text.size(), ec);  // a complete text: extra data is an error
   if (ec) return refused("malformed JSON: " + ec.message());
-  value_ = parser_.release();
+  value_ = parser_.release();  // the same resource: a move, not a copy
   if (!value_.is_object()) return refused("a message must be a JSON object");
   const auto& object = value_.get_object();
 

@@ -144,7 +144,7 @@ class IncomingParser {
   alignas(std::max_align_t) unsigned char initial_[2048];  // the first block of every tree
   boost::json::monotonic_resource resource_;
   boost::json::parser parser_;
-  boost::json::value value_;  // the last tree; in resource_
+  boost::json::value value_;  // the last tree; its storage is resource_, always
 };
 
 // The response's integer id, or -1.
