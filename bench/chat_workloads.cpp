@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -65,13 +66,16 @@ struct Pair {
   std::unique_ptr<WsConnection> sender;
   std::unique_ptr<WsConnection> recipient;
   std::optional<SendFrame> send_frame;
-  std::string frame;                       // the frame being written
+  std::optional<FrameBatch> batch;         // the frame being written: one or more sends
   std::optional<asio::steady_timer> wake;  // W1: the sender waits here for a free slot
   std::optional<asio::steady_timer> pace;  // W2: the sender waits here until the next send is due
   DeliveryLedger ledger;
   std::uint64_t inflight = 0;
   std::uint64_t stray = 0;       // events that are not this pair's messages
-  std::uint64_t bad_frames = 0;  // frames the codec refused
+  std::uint64_t bad_frames = 0;  // messages the codec refused
+  std::uint64_t frames_written = 0;
+  std::uint64_t frames_read = 0;  // on both connections
+  std::uint64_t messages_read = 0;
   bool sender_alive = true;
   std::string error;  // the first problem seen
 };
@@ -100,92 +104,120 @@ asio::awaitable<void> set_up_pair(Pair* pair, const Options* options) {
 
   pair->recipient_id = recipient_login->user_id;
   pair->send_frame.emplace(pair->recipient_id);
+  pair->batch.emplace(kMaxBatchBytes, options->one_per_frame ? 1 : SIZE_MAX);
   auto executor = co_await asio::this_coro::executor;
   pair->wake.emplace(executor);
   pair->pace.emplace(executor);
 }
 
-// Books the next send, puts it into pair.frame and counts it as in flight.
-void render_next(Pair& pair, Shared& shared, std::int64_t stamp_ns) {
+// Books the next send, adds it to pair.batch and counts it as in flight.
+void add_next(Pair& pair, std::int64_t stamp_ns) {
   const std::uint64_t n = pair.ledger.book_send();
   ++pair.inflight;
-  shared.sent.fetch_add(1, std::memory_order_relaxed);
-  pair.send_frame->render(pair.frame, kFirstSendId + static_cast<std::int64_t>(n), pair.index, n, stamp_ns);
+  pair.send_frame->append_to(pair.batch->add(), kFirstSendId + static_cast<std::int64_t>(n), pair.index, n,
+                             stamp_ns);
+}
+
+// Writes pair.batch as one frame; false (noted) when the connection failed.
+asio::awaitable<bool> write_batch(Pair* pair, Shared* shared) {
+  shared->sent.fetch_add(static_cast<std::int64_t>(pair->batch->messages()), std::memory_order_relaxed);
+  ++pair->frames_written;
+  if (auto written = co_await pair->sender->write(pair->batch->text()); !written) {
+    note(*pair, "sender write: " + describe(written.error()));
+    co_return false;
+  }
+  co_return true;
 }
 
 // W1: keeps `window` sends unacknowledged, stamped with the time they are written.
+// Every free slot is filled at once, in one frame (unless --one-per-frame): the first
+// window, and the refill after a frame that carried several acknowledgements.
 asio::awaitable<void> send_window(Pair* pair, Shared* shared, std::uint64_t window) {
+  const std::size_t bound = pair->send_frame->max_size();
   while (!shared->stop.load(std::memory_order_relaxed) && pair->sender_alive) {
     if (pair->inflight >= window) {
       pair->wake->expires_at(Clock::time_point::max());
-      co_await pair->wake->async_wait(kTuple);  // cancelled by each acknowledgement
+      co_await pair->wake->async_wait(kTuple);  // cancelled by each frame of acknowledgements
       continue;
     }
-    render_next(*pair, *shared, now_ns());
-    if (auto written = co_await pair->sender->write(pair->frame); !written) {
-      note(*pair, "sender write: " + describe(written.error()));
-      break;
-    }
+    pair->batch->clear();
+    const std::int64_t stamp = now_ns();
+    while (pair->inflight < window && pair->batch->has_room(bound)) add_next(*pair, stamp);
+    if (!co_await write_batch(pair, shared)) break;
   }
 }
 
 // W2: one send every `interval_ns` from `first_ns` on, stamped with the time it was
 // due, not the time it went out: a server that falls behind shows in the latency
 // instead of slowing the generator down (no coordinated omission).
+// Sends that are due together (the generator was busy) go out in one frame, each still
+// stamped with its own due time.
 asio::awaitable<void> send_paced(Pair* pair, Shared* shared, std::int64_t first_ns, std::int64_t interval_ns) {
+  const std::size_t bound = pair->send_frame->max_size();
   std::int64_t due = first_ns;
   while (!shared->stop.load(std::memory_order_relaxed) && pair->sender_alive) {
-    if (now_ns() < due) {
+    const std::int64_t now = now_ns();
+    if (now < due) {
       pair->pace->expires_at(Clock::time_point(std::chrono::nanoseconds(due)));
       co_await pair->pace->async_wait(kTuple);
       continue;
     }
-    render_next(*pair, *shared, due);
-    if (auto written = co_await pair->sender->write(pair->frame); !written) {
-      note(*pair, "sender write: " + describe(written.error()));
-      break;
-    }
-    due += interval_ns;
+    pair->batch->clear();
+    for (; due <= now && pair->batch->has_room(bound); due += interval_ns) add_next(*pair, due);
+    if (!co_await write_batch(pair, shared)) break;
   }
 }
 
-// The sender's connection: responses to message_send.
+// One message on the sender's connection: the response to a message_send, booked in
+// the ledger. Returns whether it freed a slot.
+bool on_ack(Pair& pair, Shared& shared, IncomingParser& parser, std::string_view text) {
+  auto response = parser.parse(text);
+  if (!response) {
+    ++pair.bad_frames;
+    note(pair, "sender got: " + describe(response.error()));
+    return false;
+  }
+  if (!response->is_response) return false;  // events on the sender's connection are not measured
+  const std::int64_t id = response->id;
+  auto ack = DeliveryLedger::Ack::ok;
+  if (!response->ok) {
+    ack = DeliveryLedger::Ack::error;
+    note(pair, "message_send failed: " + describe(response->error));
+  } else if (auto result = proto::decode<proto::MessageSendResult>(*response->result); !result) {
+    ack = DeliveryLedger::Ack::error;
+    note(pair, "message_send result: " + describe(result.error()));
+  } else if (result->duplicate) {
+    ack = DeliveryLedger::Ack::duplicate;  // every client_id is new: the server should not think so
+  }
+  if (id < kFirstSendId || !pair.ledger.answer(static_cast<std::uint64_t>(id - kFirstSendId), ack)) {
+    note(pair, "a response to no outstanding send: id " + std::to_string(id));
+    return false;
+  }
+  if (ack == DeliveryLedger::Ack::ok) {
+    shared.acked.fetch_add(1, std::memory_order_relaxed);
+    if (shared.measuring.load(std::memory_order_relaxed)) {
+      shared.acked_in_window.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  --pair.inflight;
+  shared.responses.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+// The sender's connection: responses to message_send, one or more per frame.
 asio::awaitable<void> read_acks(Pair* pair, Shared* shared) {
+  IncomingParser parser;
   for (;;) {
     auto text = co_await pair->sender->read();
     if (!text) break;
-    auto incoming = parse_incoming(*text);
-    if (!incoming) {
-      ++pair->bad_frames;
-      note(*pair, "sender got: " + describe(incoming.error()));
-      continue;
+    ++pair->frames_read;
+    bool freed = false;
+    FrameMessages messages(*text);
+    for (std::string_view message; messages.next(message);) {
+      ++pair->messages_read;
+      freed = on_ack(*pair, *shared, parser, message) || freed;
     }
-    const auto* response = std::get_if<proto::Response>(&*incoming);
-    if (response == nullptr) continue;  // events on the sender's connection are not measured
-    const std::int64_t id = response_id(*response);
-    auto ack = DeliveryLedger::Ack::ok;
-    if (!response->ok) {
-      ack = DeliveryLedger::Ack::error;
-      note(*pair, "message_send failed: " + describe(response->error));
-    } else if (auto result = proto::decode<proto::MessageSendResult>(response->result); !result) {
-      ack = DeliveryLedger::Ack::error;
-      note(*pair, "message_send result: " + describe(result.error()));
-    } else if (result->duplicate) {
-      ack = DeliveryLedger::Ack::duplicate;  // every client_id is new: the server should not think so
-    }
-    if (id < kFirstSendId || !pair->ledger.answer(static_cast<std::uint64_t>(id - kFirstSendId), ack)) {
-      note(*pair, "a response to no outstanding send: id " + std::to_string(id));
-      continue;
-    }
-    if (ack == DeliveryLedger::Ack::ok) {
-      shared->acked.fetch_add(1, std::memory_order_relaxed);
-      if (shared->measuring.load(std::memory_order_relaxed)) {
-        shared->acked_in_window.fetch_add(1, std::memory_order_relaxed);
-      }
-    }
-    --pair->inflight;
-    shared->responses.fetch_add(1, std::memory_order_relaxed);
-    pair->wake->cancel();
+    if (freed) pair->wake->cancel();  // the sender refills every free slot in one frame
   }
   pair->sender_alive = false;
   pair->wake->cancel();
@@ -195,42 +227,54 @@ asio::awaitable<void> read_acks(Pair* pair, Shared* shared) {
   }
 }
 
-// The recipient's connection: message events, checked against what was sent.
+// One message on the recipient's connection: a message event, checked against what
+// was sent and booked in the ledger.
+void on_delivery(Pair& pair, Shared& shared, IncomingParser& parser, std::string_view text,
+                 std::int64_t received_ns) {
+  auto event = parser.parse(text);
+  if (!event) {
+    ++pair.bad_frames;
+    note(pair, "recipient got: " + describe(event.error()));
+    return;
+  }
+  if (event->is_response || event->type != proto::event::kMessage) {
+    ++pair.stray;
+    return;
+  }
+  auto message = proto::decode<proto::ChatMessage>(*event->data);
+  if (!message) {
+    ++pair.bad_frames;
+    note(pair, "message event: " + describe(message.error()));
+    return;
+  }
+  const auto* body_text = message->body.if_contains("text");
+  SendStamp stamp;
+  if (body_text == nullptr || !body_text->is_string() ||
+      !read_stamp(message->client_id, std::string_view(body_text->get_string()), stamp) ||
+      stamp.sender != pair.index) {
+    ++pair.stray;
+    return;
+  }
+  if (!pair.ledger.deliver(stamp.n, message->seq)) return;
+  pair.latencies->add_ns(received_ns - stamp.sent_ns);
+  shared.delivered.fetch_add(1, std::memory_order_relaxed);
+  if (shared.measuring.load(std::memory_order_relaxed)) {
+    shared.delivered_in_window.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+// The recipient's connection: message events, one or more per frame.
 asio::awaitable<void> read_deliveries(Pair* pair, Shared* shared) {
+  IncomingParser parser;
   for (;;) {
     auto text = co_await pair->recipient->read();
     if (!text) break;
     const std::int64_t received_ns = now_ns();
-    auto incoming = parse_incoming(*text);
-    if (!incoming) {
-      ++pair->bad_frames;
-      note(*pair, "recipient got: " + describe(incoming.error()));
-      continue;
-    }
-    const auto* event = std::get_if<proto::Event>(&*incoming);
-    if (event == nullptr || event->type != proto::event::kMessage) {
-      ++pair->stray;
-      continue;
-    }
-    auto message = proto::decode<proto::ChatMessage>(event->data);
-    if (!message) {
-      ++pair->bad_frames;
-      note(*pair, "message event: " + describe(message.error()));
-      continue;
-    }
-    const auto* body_text = message->body.if_contains("text");
-    SendStamp stamp;
-    if (body_text == nullptr || !body_text->is_string() ||
-        !read_stamp(message->client_id, std::string_view(body_text->get_string()), stamp) ||
-        stamp.sender != pair->index) {
-      ++pair->stray;
-      continue;
-    }
-    if (!pair->ledger.deliver(stamp.n, message->seq)) continue;
-    pair->latencies->add_ns(received_ns - stamp.sent_ns);
-    shared->delivered.fetch_add(1, std::memory_order_relaxed);
-    if (shared->measuring.load(std::memory_order_relaxed)) {
-      shared->delivered_in_window.fetch_add(1, std::memory_order_relaxed);
+    ++pair->frames_read;
+    FrameMessages messages(*text);
+    for (std::string_view message; messages.next(message);) {
+      ++pair->messages_read;
+      on_delivery(*pair, *shared, parser, message, received_ns);
     }
   }
   if (!shared->closing.load()) {
@@ -286,6 +330,7 @@ Row run_chat(const Options& options, Mode mode) {
   }
   row.add("duration s", options.duration_s, 1);
   row.add("gen threads", static_cast<double>(std::max(1, options.threads)));
+  row.add("framing", options.one_per_frame ? "one per frame" : "batched");
 
   Runner runner(options.threads);
   std::vector<Latencies> latencies(runner.size());
@@ -366,6 +411,29 @@ Row run_chat(const Options& options, Mode mode) {
   row.add("drain s", drain_s, 1);
   row.add_cpu("gen CPU %", generator_cpu.percent());
   row.add_cpu("server CPU %", server_cpu.percent());
+  // The generator's cost per delivered message in the measured phase: what bounds the
+  // rate it can show when it shares the machine with the server.
+  const auto gen_seconds = generator_cpu.seconds();
+  const auto delivered_in_window = shared.delivered_in_window.load();
+  if (gen_seconds && delivered_in_window > 0) {
+    row.add("gen µs/msg", 1e6 * *gen_seconds / static_cast<double>(delivered_in_window), 1);
+  } else {
+    row.add("gen µs/msg", std::string("n/a"));
+  }
+  std::uint64_t frames_written = 0;
+  std::uint64_t frames_read = 0;
+  std::uint64_t messages_read = 0;
+  for (const auto& pair : pairs) {
+    frames_written += pair->frames_written;
+    frames_read += pair->frames_read;
+    messages_read += pair->messages_read;
+  }
+  // Whole run, drain included: how many requests went out per frame, and how many
+  // responses and events the server put into each frame it sent.
+  const auto sent = static_cast<double>(shared.sent.load());
+  row.add("sends/frame", frames_written > 0 ? sent / static_cast<double>(frames_written) : 0.0, 2);
+  row.add("msgs/frame in", frames_read > 0 ? static_cast<double>(messages_read) / static_cast<double>(frames_read) : 0.0,
+          2);
   if (!drained) row.problem("not drained within " + std::to_string(options.drain_s) + " s");
   verify(pairs, shared, row);
   if (shared.acked.load() == 0) row.problem("no message was acknowledged");
@@ -414,26 +482,32 @@ asio::awaitable<void> offline_delivery(const Options* options, int rep, const st
     if (!login) co_return fail("sender login", login.error());
     sender_id = login->user_id;
     const SendFrame frame_template(recipient_id);
+    const std::size_t bound = frame_template.max_size();
     const auto total = static_cast<std::uint64_t>(options->messages);
     constexpr std::uint64_t kWindow = 64;
-    std::string frame;
+    FrameBatch batch(kMaxBatchBytes, options->one_per_frame ? 1 : SIZE_MAX);
     std::uint64_t sent = 0;
     std::uint64_t answered = 0;
     while (answered < total) {
       while (sent < total && sent - answered < kWindow) {
-        frame_template.render(frame, kFirstSendId + static_cast<std::int64_t>(sent), static_cast<std::uint32_t>(rep),
-                              sent, now_ns());
-        ++sent;
-        if (auto written = co_await (*ws)->write(frame); !written) co_return fail("send", written.error());
+        batch.clear();
+        for (; sent < total && sent - answered < kWindow && batch.has_room(bound); ++sent) {
+          frame_template.append_to(batch.add(), kFirstSendId + static_cast<std::int64_t>(sent),
+                                   static_cast<std::uint32_t>(rep), sent, now_ns());
+        }
+        if (auto written = co_await (*ws)->write(batch.text()); !written) co_return fail("send", written.error());
       }
       auto text = co_await (*ws)->read();
       if (!text) co_return fail("sender read", text.error());
-      auto incoming = parse_incoming(*text);
-      if (!incoming) co_return fail("sender read", incoming.error());
-      const auto* response = std::get_if<proto::Response>(&*incoming);
-      if (response == nullptr) continue;
-      if (!response->ok) co_return fail("message_send", response->error);
-      ++answered;
+      FrameMessages responses(*text);
+      for (std::string_view message; responses.next(message);) {
+        auto incoming = parse_incoming(message);
+        if (!incoming) co_return fail("sender read", incoming.error());
+        const auto* response = std::get_if<proto::Response>(&*incoming);
+        if (response == nullptr) continue;
+        if (!response->ok) co_return fail("message_send", response->error);
+        ++answered;
+      }
     }
     co_await (*ws)->close();
   }

@@ -66,6 +66,11 @@ SendFrame::SendFrame(std::int64_t to) {
 void SendFrame::render(std::string& out, std::int64_t request_id, std::uint32_t sender, std::uint64_t n,
                        std::int64_t sent_ns) const {
   out.clear();
+  append_to(out, request_id, sender, n, sent_ns);
+}
+
+void SendFrame::append_to(std::string& out, std::int64_t request_id, std::uint32_t sender, std::uint64_t n,
+                          std::int64_t sent_ns) const {
   out += head_;
   append_number(out, request_id);
   out += mid_;
@@ -76,6 +81,36 @@ void SendFrame::render(std::string& out, std::int64_t request_id, std::uint32_t 
   out += before_text_;
   append_number(out, sent_ns);
   out += tail_;
+}
+
+std::size_t SendFrame::max_size() const {
+  // The fixed parts, then the numbers at their widest: the request id and the send time
+  // (int64: 20 characters with a sign), 'b', the sender (uint32: 10), '.', n (uint64: 20).
+  return head_.size() + mid_.size() + before_text_.size() + tail_.size() + 20 + 1 + 10 + 1 + 20 + 20;
+}
+
+bool FrameMessages::next(std::string_view& message) {
+  if (done_) return false;
+  const auto at = rest_.find(kMessageSeparator);
+  if (at == std::string_view::npos) {
+    message = rest_;
+    done_ = true;
+  } else {
+    message = rest_.substr(0, at);
+    rest_.remove_prefix(at + 1);
+  }
+  return true;
+}
+
+bool FrameBatch::has_room(std::size_t bytes) const {
+  if (count_ == 0) return true;
+  return count_ < max_messages_ && text_.size() + 1 + bytes <= max_bytes_;
+}
+
+std::string& FrameBatch::add() {
+  if (count_ > 0) text_ += kMessageSeparator;
+  ++count_;
+  return text_;
 }
 
 bool read_stamp(std::string_view client_id, std::string_view text, SendStamp& out) {
@@ -106,6 +141,68 @@ proto::Result<Incoming> parse_incoming(std::string_view text) {
   }
   return proto::make_error(proto::Errc::bad_request,
                            "neither a response nor an event: " + std::string(text.substr(0, 200)));
+}
+
+namespace {
+boost::json::parse_options incoming_options() {
+  boost::json::parse_options options;
+  options.max_depth = static_cast<std::size_t>(kLimits.max_depth);
+  options.allow_invalid_utf8 = false;
+  return options;
+}
+
+proto::Error refused(std::string message) { return proto::make_error(proto::Errc::bad_request, std::move(message)); }
+}  // namespace
+
+IncomingParser::IncomingParser()
+    : resource_(initial_, sizeof initial_),
+      parser_(boost::json::storage_ptr(), incoming_options()),
+      // In resource_ from the start: assigning a tree from another resource would copy it.
+      value_(boost::json::storage_ptr(&resource_)) {}
+
+proto::Result<IncomingView> IncomingParser::parse(std::string_view text) {
+  if (text.size() > kLimits.max_bytes) return refused("message is " + std::to_string(text.size()) + " bytes");
+  value_ = nullptr;  // before release(): the old tree lives in the resource
+  resource_.release();
+  parser_.reset(boost::json::storage_ptr(&resource_));
+  boost::system::error_code ec;
+  parser_.write(text.data(), text.size(), ec);  // a complete text: extra data is an error
+  if (ec) return refused("malformed JSON: " + ec.message());
+  value_ = parser_.release();  // the same resource: a move, not a copy
+  if (!value_.is_object()) return refused("a message must be a JSON object");
+  const auto& object = value_.get_object();
+
+  IncomingView view;
+  if (const auto* id = object.if_contains("id")) {
+    view.is_response = true;
+    if (id->is_int64() && id->get_int64() >= 0) {
+      view.id = id->get_int64();
+    } else if (id->is_string()) {
+      if (id->get_string().empty() || id->get_string().size() > 64) return refused("invalid id");
+    } else if (!id->is_null() && !id->is_uint64()) {
+      return refused("invalid id");
+    }
+    const auto* ok = object.if_contains("ok");
+    if (ok == nullptr || !ok->is_bool()) return refused("ok must be a boolean");
+    view.ok = ok->get_bool();
+    if (view.ok) {
+      const auto* result = object.if_contains("result");
+      if (result == nullptr || !result->is_object()) return refused("result must be an object");
+      view.result = &result->get_object();
+    } else {
+      const auto* error = object.if_contains("error");
+      if (error == nullptr || !error->is_object()) return refused("error must be an object");
+      if (auto read = proto::error_from_json(error->get_object(), view.error); !read) return read.error();
+    }
+    return view;
+  }
+  const auto* type = object.if_contains("type");
+  if (type == nullptr || !type->is_string()) return refused("type must be a string");
+  view.type = std::string_view(type->get_string());
+  const auto* data = object.if_contains("data");
+  if (data == nullptr || !data->is_object()) return refused("data must be an object");
+  view.data = &data->get_object();
+  return view;
 }
 
 std::int64_t response_id(const proto::Response& response) {

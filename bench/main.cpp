@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--messages", options.messages, "W5: messages to the offline user")->capture_default_str();
   app.add_option("--repeat", options.repeat, "W5: measurements (each with new users)")->capture_default_str();
+  app.add_flag("--one-per-frame", options.one_per_frame,
+               "send one request per WebSocket frame (for servers that take only one); by default requests "
+               "ready together go in one frame, joined by newlines");
   app.add_flag("--json", json, "print the result as one JSON object");
   app.add_option("server_args", server_args, "with --spawn: more parleyd arguments, after --");
   CLI11_PARSE(app, argc, argv);

@@ -18,12 +18,15 @@ asio::awaitable<proto::Result<boost::json::object>> call(WsConnection& ws, std::
   for (;;) {
     auto text = co_await ws.read();
     if (!text) co_return text.error();
-    auto incoming = parse_incoming(*text);
-    if (!incoming) co_return incoming.error();
-    auto* response = std::get_if<proto::Response>(&*incoming);
-    if (response == nullptr || response_id(*response) != id) continue;
-    if (!response->ok) co_return response->error;
-    co_return std::move(response->result);
+    FrameMessages messages(*text);
+    for (std::string_view message; messages.next(message);) {
+      auto incoming = parse_incoming(message);
+      if (!incoming) co_return incoming.error();
+      auto* response = std::get_if<proto::Response>(&*incoming);
+      if (response == nullptr || response_id(*response) != id) continue;
+      if (!response->ok) co_return response->error;
+      co_return std::move(response->result);
+    }
   }
 }
 

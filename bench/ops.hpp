@@ -17,8 +17,10 @@ namespace parley::bench {
 
 inline constexpr char kPassword[] = "bench-password-1";
 
-// Sends one request and reads frames until its response; events read meanwhile are
-// dropped. The server's error comes back as the error.
+// Sends one request and reads frames until its response; events read meanwhile, and
+// anything after the response in the same frame, are dropped (one call at a time per
+// connection, so nothing else is answered there). The server's error comes back as the
+// error.
 asio::awaitable<proto::Result<boost::json::object>> call(WsConnection& ws, std::int64_t id, std::string_view type,
                                                          boost::json::object data);
 

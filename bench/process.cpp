@@ -78,6 +78,11 @@ std::optional<double> CpuMeter::percent() const {
   return 100.0 * (*end_cpu_ - *begin_cpu_) / wall;
 }
 
+std::optional<double> CpuMeter::seconds() const {
+  if (!begin_cpu_ || !end_cpu_) return std::nullopt;
+  return *end_cpu_ - *begin_cpu_;
+}
+
 proto::Result<std::unique_ptr<SpawnedServer>> SpawnedServer::start(const Options& options) {
   if (::access(options.parleyd.c_str(), X_OK) != 0) return failed("cannot run " + options.parleyd);
   std::string parent = options.data_parent;

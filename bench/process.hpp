@@ -29,6 +29,8 @@ class CpuMeter {
   void stop();
   // Empty when the process could not be read (no pid given, or it is gone).
   std::optional<double> percent() const;
+  // CPU seconds used between start() and stop(); empty like percent().
+  std::optional<double> seconds() const;
 
  private:
   pid_t pid_;

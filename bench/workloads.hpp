@@ -18,6 +18,7 @@ struct Options {
   int threads = 1;               // generator threads (one io_context each)
   int sources = 4;               // client source addresses 127.0.0.2 ... (0: let the kernel choose)
   std::string prefix = "bench";  // user names start with it
+  bool one_per_frame = false;    // one request per WebSocket frame, not several joined by '\n'
 
   // W1, W2
   int clients = 64;  // connections, in sender -> recipient pairs
