@@ -1,5 +1,7 @@
 #include "server/services/message_writer.hpp"
 
+#include <pthread.h>
+
 #include <future>
 #include <vector>
 
@@ -36,6 +38,7 @@ store::Result<store::Appended> MessageWriter::append(store::NewMessage message) 
 }
 
 void MessageWriter::run() {
+  pthread_setname_np(pthread_self(), "parley-writer");  // for top -H and perf
   std::vector<Pending> batch;
   for (;;) {
     {

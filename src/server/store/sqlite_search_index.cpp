@@ -42,17 +42,25 @@ Result<void> SqliteSearchIndex::add(std::span<const IndexEntry> entries, std::in
   return db_.with([&](SQLite::Database& db) -> Result<void> {
     SQLite::Transaction tx(db);
     {
-      // The log is read inside this transaction: a recall that committed before it is
-      // seen here, and one after it waits for this lock to remove the entry.
-      Prepared insert(db_,
-                      "INSERT INTO messages_fts(rowid, text) SELECT ?1, ?2 "
-                      "WHERE NOT EXISTS (SELECT 1 FROM log.messages WHERE id = ?1 AND recalled = 1)");
+      Prepared insert(db_, "INSERT INTO messages_fts(rowid, text) VALUES (?, ?)");
       for (const auto& e : entries) {
         insert->bind(1, e.message_id);
         insert->bind(2, e.text);
         insert->exec();
         insert->reset();
       }
+    }
+    if (!entries.empty()) {
+      // An entry recalled after it was read for this batch is taken out again. The log is
+      // first read here, inside the transaction: a recall that committed before this is
+      // seen, and one after it waits for this connection to remove the entry itself.
+      // (Checking each entry as it is inserted costs 5x the indexing.)
+      Prepared drop(db_,
+                    "DELETE FROM messages_fts WHERE rowid IN "
+                    "(SELECT id FROM log.messages WHERE id BETWEEN ? AND ? AND recalled = 1)");
+      drop->bind(1, entries.front().message_id);
+      drop->bind(2, entries.back().message_id);
+      drop->exec();
     }
     Prepared mark(db_, "UPDATE index_state SET up_to = max(up_to, ?) WHERE id = 1");
     mark->bind(1, up_to);
