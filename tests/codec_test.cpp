@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "proto/codec.hpp"
 #include "proto/messages.hpp"
@@ -19,6 +20,19 @@ TEST(Codec, ErrorCodesRoundTrip) {
   EXPECT_TRUE(retryable(Errc::rate_limited));
   EXPECT_FALSE(retryable(Errc::bad_request));
   EXPECT_EQ(http_status(Errc::unauthorized), 401);
+}
+
+TEST(Codec, TheMessageEventFastPathWritesWhatTheCodecWrites) {
+  std::vector<ChatMessage> messages = {
+      {1, 42, 10001, "6f1c2a9e", kind::kText, {{"text", "晚上一起吃饭吗？🍜"}}, 1795315740169, false},
+      {7, 1, 10002, R"(quote " back\ tab	 汉字)", kind::kText, {{"text", "line\nbreak \"q\""}}, 0, false},
+      {9223372036854775807, 3, 0, "", kind::kRecall, {{"seq", 2}}, 5, false},
+      {2, 5, 10003, "c", kind::kText, {}, 6, true},
+  };
+  for (const auto& m : messages) {
+    auto expected = serialize(Event{event::kMessage, encode(m)});
+    EXPECT_EQ(message_event_text(m, boost::json::serialize(m.body)), expected);
+  }
 }
 
 TEST(Codec, ParsesARequest) {

@@ -3,6 +3,10 @@
 #include "proto/chat_schema.hpp"
 #include "proto/schema.hpp"
 
+#include <charconv>
+
+#include <boost/json/serialize.hpp>
+
 namespace parley::proto {
 namespace schema {
 
@@ -126,5 +130,36 @@ PARLEY_PROTO_MESSAGE(MessageRecallRequest)
 PARLEY_PROTO_MESSAGE(MessageRecallResult)
 PARLEY_PROTO_MESSAGE(MessageSearchRequest)
 PARLEY_PROTO_MESSAGE(ReadEvent)
+
+namespace {
+
+void append_number(std::string& out, std::int64_t n) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
+}  // namespace
+
+std::string message_event_text(const ChatMessage& m, std::string_view body_json) {
+  std::string out;
+  out.reserve(160 + m.client_id.size() + body_json.size());
+  out += R"({"type":"message","data":{"conversation_id":)";
+  append_number(out, m.conversation_id);
+  out += R"(,"seq":)";
+  append_number(out, m.seq);
+  out += R"(,"sender_id":)";
+  append_number(out, m.sender_id);
+  out += R"(,"client_id":)";
+  out += boost::json::serialize(boost::json::string_view(m.client_id));
+  out += R"(,"kind":)";
+  out += boost::json::serialize(boost::json::string_view(m.kind));
+  out += R"(,"body":)";
+  out += body_json;
+  out += R"(,"created_at":)";
+  append_number(out, m.created_at);
+  out += m.recalled ? R"(,"recalled":true}})" : R"(,"recalled":false}})";
+  return out;
+}
 
 }  // namespace parley::proto

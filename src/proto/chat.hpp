@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -128,5 +129,10 @@ struct ReadEvent {
   std::int64_t user_id = 0;
   std::int64_t read_seq = 0;
 };
+
+// The text of the `message` event for a log entry whose body is JSON text already: the
+// bytes serialize(Event{"message", encode(message)}) gives, built without a JSON tree,
+// since it runs for every message delivered. `message.body` is not used.
+std::string message_event_text(const ChatMessage& message, std::string_view body_json);
 
 }  // namespace parley::proto

@@ -132,7 +132,9 @@ proto::Result<std::string> ChatService::check_body(const proto::MessageSendReque
 void ChatService::fan_out(const store::Message& message, std::uint64_t except_connection) {
   auto list = members(message.conversation_id);
   if (!list) return;  // the message is stored; members catch up with sync
-  auto frame = SessionRegistry::event_frame(proto::event::kMessage, proto::encode(to_proto(message)));
+  proto::ChatMessage header{message.conversation_id, message.seq,        message.sender_id, message.client_id,
+                            message.kind,            {},                 message.created_at, message.recalled};
+  auto frame = std::make_shared<const std::string>(proto::message_event_text(header, message.body));
   for (auto member : *list) registry_.send_to_user(member, frame, except_connection);
 }
 
