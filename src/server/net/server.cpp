@@ -32,6 +32,9 @@ struct NetServer::Impl {
     tls.emplace(ssl::context::tls_server);
     tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    // OpenSSL frees a connection's record buffers while it has nothing to read or write,
+    // which is most of an idle connection's life (an idle wss connection: 74 -> 47 KiB).
+    SSL_CTX_set_mode(tls->native_handle(), SSL_MODE_RELEASE_BUFFERS);
     beast::error_code ec;
     tls->use_certificate_chain_file(files.cert, ec);
     if (ec) return proto::make_error(proto::Errc::bad_request, "setting tls.cert: cannot load " + files.cert + ": " + ec.message());

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
 #include <optional>
 #include <vector>
 
@@ -56,6 +55,22 @@ inline awaitable<void> shutdown_stream(beast::ssl_stream<beast::tcp_stream>& str
   co_await stream.async_shutdown(use_tuple);
 }
 
+// The layer a WebSocket runs on after the upgrade. A plain connection drops its
+// tcp_stream: the WebSocket keeps its own timeouts, and the tcp_stream's timer and shared
+// state would cost ~0.5 KiB per idle connection. TLS keeps it (ssl_stream owns it).
+inline tcp::socket websocket_layer(beast::tcp_stream&& stream) { return stream.release_socket(); }
+
+inline beast::ssl_stream<beast::tcp_stream> websocket_layer(beast::ssl_stream<beast::tcp_stream>&& stream) {
+  return std::move(stream);
+}
+
+inline tcp::socket& raw_socket(tcp::socket& socket) { return socket; }
+inline tcp::socket& raw_socket(beast::tcp_stream& stream) { return stream.socket(); }
+
+// The HTTP phase armed the tcp_stream's timer; the WebSocket's own timeouts replace it.
+inline void disarm_stream_timer(tcp::socket&) {}
+inline void disarm_stream_timer(beast::tcp_stream& stream) { stream.expires_never(); }
+
 inline void log_session_end(std::exception_ptr error) {
   if (!error) return;
   try {
@@ -85,7 +100,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   // Runs the session in a coroutine of its own, so that the HTTP coroutine that read the
   // upgrade request ends and frees its frame and buffers (some KiB per idle connection).
   void start(http::request<http::string_body> upgrade) {
-    upgrade_ = std::move(upgrade);
+    upgrade_ = std::make_unique<http::request<http::string_body>>(std::move(upgrade));
     auto executor = ws_.get_executor();
     asio::co_spawn(executor, run(this->shared_from_this()), log_session_end);
   }
@@ -106,7 +121,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
 
   awaitable<void> run(std::shared_ptr<WebSocketSession> self) {
     const Config& c = state_->config;
-    beast::get_lowest_layer(ws_).expires_never();  // the WebSocket keeps its own timeouts
+    disarm_stream_timer(beast::get_lowest_layer(ws_));
     websocket::stream_base::timeout timeouts{ms(c.handshake_timeout_ms), ms(c.idle_timeout_ms), true};
     ws_.set_option(timeouts);
     ws_.read_message_max(static_cast<std::size_t>(c.hard_max_frame_bytes));
@@ -135,8 +150,13 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     const auto limit = static_cast<std::size_t>(state_->config.max_frame_bytes);
     buffer_.clear();
     oversize = false;
+    // The first read asks for one byte: Beast prepares the buffer before it waits, so an
+    // idle connection's pending read would otherwise hold ~1.5 KiB of ours. The rest of
+    // the message then comes from Beast's own buffer, without another system call.
+    std::size_t want = 1;
     do {
-      auto [ec, n] = co_await ws_.async_read_some(buffer_, 16 * 1024, use_tuple);
+      auto [ec, n] = co_await ws_.async_read_some(buffer_, want, use_tuple);
+      want = 16 * 1024;
       if (ec) {
         if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof &&
             ec != beast::error::timeout) {
@@ -150,6 +170,12 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
       }
     } while (!ws_.is_message_done());
     co_return true;
+  }
+
+  // An idle connection holds no message buffer.
+  void release_buffer() {
+    buffer_.clear();
+    buffer_.shrink_to_fit();
   }
 
   // Takes one token of the request budget; refusals answer rate_limited, and too many of
@@ -174,6 +200,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
       if (!co_await read_message(oversize)) co_return;
       if (closing_) continue;  // draining until the close handshake completes
       if (oversize) {
+        release_buffer();
         if (admit()) {
           reply(proto::error_response(nullptr, proto::make_error(proto::Errc::too_large,
                                                                  "message is over the limit of " +
@@ -182,6 +209,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
         continue;
       }
       if (!ws_.got_text()) {
+        release_buffer();
         if (admit()) {
           reply(proto::error_response(nullptr, proto::make_error(proto::Errc::bad_request,
                                                                  "binary frames are not accepted; send JSON text")));
@@ -190,6 +218,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
       }
       // A frame holds one or more requests, one per line (docs/protocol.md, "Transport").
       const std::string text = beast::buffers_to_string(buffer_.data());
+      release_buffer();
       std::string_view rest = text;
       do {
         auto end = rest.find('\n');
@@ -257,11 +286,14 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   // On the strand: sends every answer that is now next in line.
   void fill(std::uint64_t slot, std::string frame) {
     answers_[slot - first_slot_] = std::move(frame);
-    while (!answers_.empty() && answers_.front()) {
-      enqueue(std::make_shared<const std::string>(std::move(*answers_.front())));
-      answers_.pop_front();
-      ++first_slot_;
+    std::size_t ready = 0;
+    while (ready < answers_.size() && answers_[ready]) {
+      enqueue(std::make_shared<const std::string>(std::move(*answers_[ready])));
+      ++ready;
     }
+    answers_.erase(answers_.begin(), answers_.begin() + static_cast<std::ptrdiff_t>(ready));
+    first_slot_ += ready;
+    if (answers_.empty()) answers_ = {};  // an idle connection holds no capacity
     --in_flight_;
     if (waiter_) waiter_->cancel();
   }
@@ -298,10 +330,10 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
       spdlog::warn("connection={} dropped: slow client, send queue over {} bytes", id_,
                    state_->config.max_send_queue_bytes);
       broken_ = true;
-      queue_.clear();
+      queue_ = {};
       queued_bytes_ = 0;
       beast::error_code ec;
-      beast::get_lowest_layer(ws_).socket().close(ec);
+      raw_socket(beast::get_lowest_layer(ws_)).close(ec);
       return;
     }
     queued_bytes_ += frame->size();
@@ -343,19 +375,20 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
       }
       ws_.text(true);
       auto [ec, n] = co_await ws_.async_write(buffers, use_tuple);
-      for (std::size_t i = 0; i < frames.size() && !queue_.empty(); ++i) {
-        queued_bytes_ -= queue_.front()->size();
-        queue_.pop_front();
-      }
+      // enqueue() only appends and broken_ clears, so the written frames are still in front.
+      const std::size_t written = std::min(frames.size(), queue_.size());
+      for (std::size_t i = 0; i < written; ++i) queued_bytes_ -= queue_[i]->size();
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(written));
       if (ec) broken_ = true;
     }
+    queue_ = {};  // drained (or dropped if broken_): an idle connection holds no capacity
     if (closing_ && !broken_ && !close_sent_) {
       close_sent_ = true;
       co_await ws_.async_close(*closing_, use_tuple);
     }
     writing_ = false;
     if (broken_) {
-      queue_.clear();
+      queue_ = {};
       queued_bytes_ = 0;
     }
     (void)self;
@@ -368,7 +401,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
 
   std::shared_ptr<SharedState> state_;
   std::shared_ptr<SharedState::AddressSlot> slot_;
-  std::optional<http::request<http::string_body>> upgrade_;  // until the handshake is done
+  std::unique_ptr<http::request<http::string_body>> upgrade_;  // until the handshake is done
   websocket::stream<Stream> ws_;
   std::uint64_t id_;
   TokenBucket bucket_;
@@ -377,14 +410,15 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   beast::flat_buffer buffer_;
 
   // Pipelining, on the strand: answers in request order from first_slot_ on (empty while
-  // the handler runs), and a timer that wakes the reader when an answer comes.
-  std::deque<std::optional<std::string>> answers_;
+  // the handler runs), and a timer that wakes the reader when an answer comes. Vectors,
+  // not deques: a std::deque allocates ~0.6 KiB when constructed, even while empty.
+  std::vector<std::optional<std::string>> answers_;
   std::uint64_t first_slot_ = 0;
   std::size_t in_flight_ = 0;
   std::unique_ptr<asio::steady_timer> waiter_;
 
   // Writer state, on the strand.
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::vector<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool broken_ = false;
@@ -498,7 +532,8 @@ awaitable<void> serve_http(std::shared_ptr<SharedState> state, Stream stream,
         co_await http::async_write(stream, res, use_tuple);
         break;
       }
-      std::make_shared<WebSocketSession<Stream>>(state, std::move(stream), slot)->start(std::move(req));
+      using Layer = decltype(websocket_layer(std::move(stream)));
+      std::make_shared<WebSocketSession<Layer>>(state, websocket_layer(std::move(stream)), slot)->start(std::move(req));
       co_return;
     }
     // No co_await inside a conditional expression: g++ 12 miscompiles temporaries there.
