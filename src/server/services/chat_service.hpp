@@ -39,7 +39,7 @@ class ChatService {
 
   using SendDone = std::function<void(proto::Result<proto::MessageSendResult>)>;
   // Validates the message and queues it for the log. `done` runs exactly once: at once on
-  // a refusal, else on the writer's thread after the commit, once the other members'
+  // a refusal, else on the writer's delivery thread after the commit, once the members'
   // devices have been sent the event. Sends from one thread are stored in call order.
   void send(const Session& session, const proto::MessageSendRequest& request, std::uint64_t connection_id,
             SendDone done);

@@ -8,7 +8,7 @@
 namespace parley::server {
 
 MessageWriter::MessageWriter(store::ChatStore& store, std::size_t max_batch)
-    : store_(store), max_batch_(max_batch), thread_([this] { run(); }) {}
+    : store_(store), max_batch_(max_batch), completer_([this] { complete(); }), thread_([this] { run(); }) {}
 
 MessageWriter::~MessageWriter() {
   {
@@ -17,6 +17,12 @@ MessageWriter::~MessageWriter() {
   }
   wake_.notify_one();
   thread_.join();
+  {
+    std::lock_guard lock(committed_mutex_);
+    written_all_ = true;
+  }
+  committed_wake_.notify_one();
+  completer_.join();
 }
 
 void MessageWriter::submit(store::NewMessage message, Done done) {
@@ -39,8 +45,8 @@ store::Result<store::Appended> MessageWriter::append(store::NewMessage message) 
 
 void MessageWriter::run() {
   pthread_setname_np(pthread_self(), "parley-writer");  // for top -H and perf
-  std::vector<Pending> batch;
   for (;;) {
+    std::vector<Pending> batch;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -54,21 +60,42 @@ void MessageWriter::run() {
         queue_.erase(queue_.begin(), end);
       }
     }
-    write(batch);
-    batch.clear();
+    write(std::move(batch));
   }
 }
 
-void MessageWriter::write(std::vector<Pending>& batch) {
+void MessageWriter::write(std::vector<Pending> batch) {
   std::vector<store::NewMessage> messages;
   messages.reserve(batch.size());
   for (auto& p : batch) messages.push_back(std::move(p.message));
   auto appended = store_.append(messages);
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (appended) {
-      batch[i].done(std::move((*appended)[i]));
-    } else {
-      batch[i].done(appended.error());
+  bool was_empty = false;
+  {
+    std::lock_guard lock(committed_mutex_);
+    was_empty = committed_.empty();
+    committed_.push_back(Committed{std::move(batch), std::move(appended)});
+  }
+  if (was_empty) committed_wake_.notify_one();
+}
+
+void MessageWriter::complete() {
+  pthread_setname_np(pthread_self(), "parley-deliver");
+  for (;;) {
+    std::deque<Committed> ready;
+    {
+      std::unique_lock lock(committed_mutex_);
+      committed_wake_.wait(lock, [this] { return written_all_ || !committed_.empty(); });
+      if (committed_.empty()) return;  // the writer stopped, and everything is answered
+      ready.swap(committed_);
+    }
+    for (auto& c : ready) {
+      for (std::size_t i = 0; i < c.batch.size(); ++i) {
+        if (c.appended) {
+          c.batch[i].done(std::move((*c.appended)[i]));
+        } else {
+          c.batch[i].done(c.appended.error());
+        }
+      }
     }
   }
 }

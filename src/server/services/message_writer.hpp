@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "server/store/chat_store.hpp"
 
@@ -16,8 +17,8 @@ namespace parley::server {
 // Thread-safe. `store` must outlive the writer.
 class MessageWriter {
  public:
-  // Runs on the writer's thread once the batch holding the message has committed (or
-  // failed). Keep it short: the next batch waits for it.
+  // Runs once the batch holding the message has committed (or failed), on the writer's
+  // second thread, in submit order: the next batch is written meanwhile.
   using Done = std::function<void(store::Result<store::Appended>)>;
 
   explicit MessageWriter(store::ChatStore& store, std::size_t max_batch = 2000);
@@ -36,8 +37,13 @@ class MessageWriter {
     store::NewMessage message;
     Done done;
   };
+  struct Committed {
+    std::vector<Pending> batch;
+    store::Result<std::vector<store::Appended>> appended;
+  };
   void run();
-  void write(std::vector<Pending>& batch);
+  void write(std::vector<Pending> batch);
+  void complete();  // the second thread: runs the Done callbacks of committed batches
 
   store::ChatStore& store_;
   const std::size_t max_batch_;
@@ -45,6 +51,13 @@ class MessageWriter {
   std::condition_variable wake_;
   std::vector<Pending> queue_;  // GUARDED_BY(mutex_)
   bool stopping_ = false;       // GUARDED_BY(mutex_)
+
+  std::mutex committed_mutex_;
+  std::condition_variable committed_wake_;
+  std::deque<Committed> committed_;  // GUARDED_BY(committed_mutex_)
+  bool written_all_ = false;         // GUARDED_BY(committed_mutex_): the writer has stopped
+
+  std::thread completer_;
   std::thread thread_;
 };
 
