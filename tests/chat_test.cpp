@@ -320,7 +320,8 @@ TEST(ChatSlowConsumer, IsCutOffWithoutHarmingOthers) {
   const std::string big(40'000, 'x');
   int sent = 0;
   for (int i = 0; i < 600; ++i) {
-    ASSERT_TRUE(send(*alice, kBob, "big-" + std::to_string(i), big)) << "sending " << i;
+    auto r = send(*alice, kBob, "big-" + std::to_string(i), big);
+    ASSERT_TRUE(r) << "sending " << i << ": " << r.error().message;
     ++sent;
     if (i % 50 == 49 && server.log().find("dropped: slow client") != std::string::npos) break;
   }

@@ -16,9 +16,21 @@ struct NetServer::Impl {
       : config(c),
         io_threads(c.threads > 0 ? c.threads : std::max(1u, std::thread::hardware_concurrency())),
         workers(c.workers > 0 ? c.workers : 2 * std::max(1u, std::thread::hardware_concurrency())),
-        ioc(io_threads),
+        ioc(1),
         acceptor(ioc),
-        state(std::make_shared<SharedState>(c, dispatcher, workers.get_executor())) {}
+        state(std::make_shared<SharedState>(c, dispatcher, workers.get_executor())) {
+    for (int i = 1; i < io_threads; ++i) {
+      auto& context = *others.emplace_back(std::make_unique<asio::io_context>(1));
+      guards.emplace_back(context.get_executor());
+    }
+  }
+
+  // Each I/O thread runs an io_context of its own and serves the connections it was given:
+  // a connection's handlers never need a strand, and posts to it take no shared lock.
+  asio::io_context& next_context() {
+    std::size_t i = next++ % (others.size() + 1);
+    return i == 0 ? ioc : *others[i - 1];
+  }
 
   proto::Status load_tls() {
     TlsFiles files{config.tls_cert, config.tls_key};
@@ -67,7 +79,7 @@ struct NetServer::Impl {
 
   awaitable<void> accept_loop() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+      auto [ec, socket] = co_await acceptor.async_accept(next_context(), use_tuple);
       if (ec == asio::error::operation_aborted || state->stopping) co_return;
       if (ec) {
         // Out of file descriptors and the like: wait a moment rather than spin.
@@ -128,6 +140,8 @@ struct NetServer::Impl {
       co_await timer.async_wait(use_tuple);
     }
     if (state->live_count() > 0) spdlog::warn("shutdown grace over; connections={} still open", state->live_count());
+    guards.clear();
+    for (auto& context : others) context->stop();
     ioc.stop();
   }
 
@@ -135,7 +149,7 @@ struct NetServer::Impl {
     asio::co_spawn(ioc, accept_loop(), asio::detached);
     asio::co_spawn(ioc, shutdown_on_signal(), asio::detached);
     std::vector<std::thread> threads;
-    for (int i = 1; i < io_threads; ++i) threads.emplace_back([this] { ioc.run(); });
+    for (auto& context : others) threads.emplace_back([&context] { context->run(); });
     ioc.run();
     for (auto& t : threads) t.join();
     workers.join();
@@ -144,7 +158,12 @@ struct NetServer::Impl {
   const Config& config;
   int io_threads;
   asio::thread_pool workers;
-  asio::io_context ioc;
+  // Declared before ioc, so that they outlive it: ioc's pending accept holds a socket of
+  // one of them.
+  std::vector<std::unique_ptr<asio::io_context>> others;
+  asio::io_context ioc;  // also runs the listener and the signal handler
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;  // until shutdown
+  std::size_t next = 0;
   tcp::acceptor acceptor;
   std::optional<ssl::context> tls;
   std::shared_ptr<SharedState> state;

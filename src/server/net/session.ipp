@@ -150,13 +150,10 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     const auto limit = static_cast<std::size_t>(state_->config.max_frame_bytes);
     buffer_.clear();
     oversize = false;
-    // The first read asks for one byte: Beast prepares the buffer before it waits, so an
-    // idle connection's pending read would otherwise hold ~1.5 KiB of ours. The rest of
-    // the message then comes from Beast's own buffer, without another system call.
-    std::size_t want = 1;
+    // Not a 1-byte first read to keep the idle buffer small: it trips an assertion in
+    // Beast 1.81 (read_size_hint_pmd: rd_remain > 0) under a flood of small messages.
     do {
-      auto [ec, n] = co_await ws_.async_read_some(buffer_, want, use_tuple);
-      want = 16 * 1024;
+      auto [ec, n] = co_await ws_.async_read_some(buffer_, 16 * 1024, use_tuple);
       if (ec) {
         if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof &&
             ec != beast::error::timeout) {
