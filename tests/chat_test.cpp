@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -223,6 +224,25 @@ TEST_F(ChatTest, SearchFindsChineseAndEnglishByKeywordAndDate) {
   auto none = alice->call<proto::MessagesResult>(proto::type::kMessageSearch,
                                                  proto::MessageSearchRequest{{}, {}, 0, now - 3'600'000, 10});
   EXPECT_TRUE(none->messages.empty());
+}
+
+TEST_F(ChatTest, ALostSearchIndexIsRebuiltFromTheLog) {
+  {
+    auto alice = device(*server_, "alice", "phone");
+    send(*alice, kBob, "r-1", "索引丢了也能找到 rebuilt");
+  }
+  server_->kill9();
+  std::filesystem::remove(server_->data_dir() + "/parley.db-search");
+  std::filesystem::remove(server_->data_dir() + "/parley.db-search-wal");
+  std::filesystem::remove(server_->data_dir() + "/parley.db-search-shm");
+  server_->restart();
+  auto bob = device(*server_, "bob", "phone");
+  for (const char* word : {"找到", "rebuilt"}) {
+    auto found = bob->call<proto::MessagesResult>(proto::type::kMessageSearch, proto::MessageSearchRequest{word, {}, {}, {}, 10});
+    ASSERT_TRUE(found) << found.error().message;
+    ASSERT_EQ(found->messages.size(), 1u) << word;
+    EXPECT_EQ(found->messages[0].client_id, "r-1");
+  }
 }
 
 TEST_F(ChatTest, StrangersCannotReadOrWriteAConversationTheyAreNotIn) {
