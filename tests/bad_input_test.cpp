@@ -206,5 +206,57 @@ TEST(BadInput, TooManyConnectionsFromOneAddressAreRefused) {
   EXPECT_TRUE(served);
 }
 
+// Several requests in one frame, sent without waiting: answered in order, sends stored
+// in order, a bad line answered in its place, and the connection keeps working.
+TEST(BadInput, PipelinedRequestsInOneFrameAreAnsweredInOrder) {
+  ServerProcess server;
+  register_and_login(server, "alice");
+  register_and_login(server, "bob");
+  auto s = raw(server);
+  hello(*s);
+  // Answers only: events (alice's own presence, say) may come in between.
+  auto next_answer = [&] {
+    for (;;) {
+      auto r = next_object(*s);
+      if (!r.contains("type")) return r;
+    }
+  };
+  s->send_text(std::string(R"({"id":"l","type":"login","data":{"username":"alice","password":")") + kPassword +
+               R"(","device":"pipe"}})");
+  auto login = next_answer();
+  ASSERT_EQ(code_of(login), "ok") << json::serialize(login);
+  const std::int64_t bob = 10002;  // user ids start at 10001, in the order registered
+  std::string frame;
+  for (int i = 0; i < 20; ++i) {
+    frame += R"({"id":"s)" + std::to_string(i) + R"(","type":"message_send","data":{"to":)" + std::to_string(bob) +
+             R"(,"client_id":"p)" + std::to_string(i) + R"(","body":{"text":"n)" + std::to_string(i) + R"("}}})" + "\n";
+    if (i == 10) frame += "{not json\n";
+    if (i == 15) frame += R"({"id":"x","type":"ping"})" "\n";
+  }
+  s->send_text(frame);
+  std::int64_t last_seq = 0;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 22; ++i) {
+    auto r = next_answer();
+    ids.push_back(r.at("id").is_null() ? "null" : std::string(r.at("id").as_string()));
+    if (ids.back()[0] == 's') {
+      ASSERT_EQ(code_of(r), "ok") << json::serialize(r);
+      auto seq = r.at("result").at("seq").as_int64();
+      EXPECT_GT(seq, last_seq);
+      last_seq = seq;
+    }
+  }
+  std::vector<std::string> expected;
+  for (int i = 0; i < 20; ++i) {
+    expected.push_back("s" + std::to_string(i));
+    if (i == 10) expected.push_back("null");
+    if (i == 15) expected.push_back("x");
+  }
+  EXPECT_EQ(ids, expected);
+  EXPECT_EQ(last_seq, 20);
+  s->send_text(R"({"id":"after","type":"ping"})");
+  EXPECT_EQ(code_of(next_answer()), "ok");
+}
+
 }  // namespace
 }  // namespace parley::test
