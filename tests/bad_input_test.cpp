@@ -171,7 +171,9 @@ TEST(BadInput, RequestFloodsAreRateLimitedThenCut) {
   hello(*s);
   int limited = 0;
   for (int i = 0; i < 20; ++i) {
-    auto r = round_trip(*s, R"({"id":1,"type":"ping"})");
+    auto r = round_trip(*s, R"({"id":"p)" + std::to_string(i) + R"(","type":"ping"})");
+    // A refusal carries the request's id, so a client can match it to the request.
+    EXPECT_EQ(r.at("id"), json::value("p" + std::to_string(i)));
     if (code_of(r) == "rate_limited") {
       ++limited;
       EXPECT_TRUE(r.at("error").at("retry").as_bool());

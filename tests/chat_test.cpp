@@ -329,7 +329,9 @@ TEST_F(ChatTest, BlockedUsersAndRefusedStrangersCannotMessage) {
 TEST(ChatSlowConsumer, IsCutOffWithoutHarmingOthers) {
   // Large messages, so the kernel's socket buffers and the 2 MiB queue fill quickly; a
   // device that reads keeps up.
-  ServerProcess server({"--max-send-queue-bytes", "2097152", "--max-text-chars", "50000", "--idle-timeout-ms", "600000"});
+  // The sends outrun the default request rate (50/s): this test is about the send queue.
+  ServerProcess server({"--max-send-queue-bytes", "2097152", "--max-text-chars", "50000", "--idle-timeout-ms", "600000",
+                        "--max-requests-per-second", "100000", "--request-burst", "100000"});
   register_and_login(server, "alice");
   register_and_login(server, "bob");
   register_and_login(server, "carol");

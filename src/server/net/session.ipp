@@ -175,18 +175,24 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     buffer_.shrink_to_fit();
   }
 
-  // Takes one token of the request budget; refusals answer rate_limited, and too many of
-  // them in a row close the connection.
-  bool admit() {
+  // Takes one token of the request budget; a refusal is answered rate_limited (with the
+  // request's id, so the client can match it: `text` is the request, empty for a frame
+  // that holds none), and too many in a row close the connection.
+  bool admit(std::string_view text = {}) {
     if (bucket_.take(now_ms())) {
       refusals_ = 0;
       return true;
     }
     if (++refusals_ > state_->config.max_rate_refusals) {
       begin_close(close_code::kPolicy, "too many requests");
-    } else {
-      reply(proto::error_response(nullptr, rate_limited(bucket_)));
+      return false;
     }
+    proto::RequestId id = nullptr;
+    if (!text.empty()) {
+      auto parsed = proto::parse_request(text, parse_limits(state_->config));
+      id = parsed.request ? std::move(parsed.request->id) : std::move(parsed.id);
+    }
+    reply(proto::error_response(std::move(id), rate_limited(bucket_)));
     return false;
   }
 
@@ -222,7 +228,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
         std::string_view line = rest.substr(0, end);
         rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
         if (line.empty() && !rest.empty()) continue;
-        if (admit()) co_await handle_request(line);
+        if (admit(line)) co_await handle_request(line);
       } while (!rest.empty() && !closing_);
     }
   }
