@@ -177,9 +177,11 @@ proto::Status FriendsService::respond(const Caller& me, const proto::FriendRespo
   auto decided = store_.respond(r.request_id, me.user_id, r.accept, reason, r.category_id, clock_());
   relations_changed();
   if (!decided) {
-    // not_found hides whether the id exists: only its recipient may know.
-    if (decided.error().code == store::Errc::not_found && decided.error().message == store::kNoSuchCategory) {
-      return make_error(Errc::not_found, "no such category", "category_id");
+    // The category was checked above: when the store finds something missing, it is the
+    // request (not_found hides whether the id exists: only its recipient may know),
+    // unless the category was deleted meanwhile.
+    if (decided.error().code == store::Errc::not_found && r.accept && r.category_id) {
+      if (auto c = own_category(me, *r.category_id); !c) return c.error();
     }
     return to_wire(decided.error(), "request_id");
   }
@@ -228,8 +230,10 @@ proto::Status FriendsService::move_friend(const Caller& me, const proto::FriendM
   if (auto c = own_category(me, r.category_id); !c) return c.error();
   if (auto s = store_.move_friend(me.user_id, r.user_id, r.category_id); !s) {
     // The category was checked above; only a concurrent delete makes the store disagree.
-    bool category_gone = s.error().code == store::Errc::not_found && s.error().message == store::kNoSuchCategory;
-    return to_wire(s.error(), category_gone ? "category_id" : "user_id");
+    if (s.error().code == store::Errc::not_found) {
+      if (auto c = own_category(me, r.category_id); !c) return c.error();
+    }
+    return to_wire(s.error(), "user_id");
   }
   changed_elsewhere(me);
   return {};

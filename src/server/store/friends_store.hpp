@@ -14,9 +14,6 @@ namespace parley::store {
 // Clients show it localized (they recognise it by is_default, not by name).
 inline constexpr char kDefaultCategoryName[] = "My friends";
 
-// The message of the not_found errors about a category (others are about the friend or
-// the request), so callers can tell which of the two was missing.
-inline constexpr char kNoSuchCategory[] = "no such category";
 
 // Who another user is, as lists of friends, requests and blocks show them.
 struct UserCard {

@@ -210,7 +210,7 @@ std::int64_t insert_request(SQLite::Database& db, std::int64_t from, std::int64_
 }
 
 Error no_friend() { return Error{Errc::not_found, "this user is not in your friend list"}; }
-Error no_category() { return Error{Errc::not_found, kNoSuchCategory}; }
+Error no_category() { return Error{Errc::not_found, "no such category"}; }
 
 std::vector<RequestWithUser> read_requests_with_users(SQLite::Statement& q) {
   std::vector<RequestWithUser> out;
