@@ -3,6 +3,7 @@
 // Beast coroutines are expensive to compile, so each stream type gets its own file.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -144,16 +145,24 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   }
 
  private:
-  // Reads one message into buffer_, keeping at most max_frame_bytes of it. Returns
-  // false when the connection is done.
+  // Reads one message into message_, keeping at most max_frame_bytes of it. Returns
+  // false when the connection is done. Reads go through chunk_, a small array inside the
+  // session, so the read an idle connection leaves pending holds no buffer of its own
+  // (a dynamic buffer is prepared before the read waits: ~1.5 KiB per idle connection).
   awaitable<bool> read_message(bool& oversize) {
     const auto limit = static_cast<std::size_t>(state_->config.max_frame_bytes);
-    buffer_.clear();
+    message_.clear();
     oversize = false;
-    // Not a 1-byte first read to keep the idle buffer small: it trips an assertion in
-    // Beast 1.81 (read_size_hint_pmd: rd_remain > 0) under a flood of small messages.
+    bool first = true;
     do {
-      auto [ec, n] = co_await ws_.async_read_some(buffer_, 16 * 1024, use_tuple);
+      // The first read waits, into chunk_; the rest of a message is mostly in Beast's
+      // buffer already and goes straight into message_, 16 KiB at a time.
+      const std::size_t start = message_.size();
+      if (!first) message_.resize(start + 16 * 1024);
+      asio::mutable_buffer buffer = first ? asio::mutable_buffer(chunk_.data(), chunk_.size())
+                                          : asio::mutable_buffer(message_.data() + start, 16 * 1024);
+      auto [ec, n] = co_await ws_.async_read_some(buffer, use_tuple);
+      if (!first) message_.resize(start + n);
       if (ec) {
         if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof &&
             ec != beast::error::timeout) {
@@ -161,19 +170,18 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
         }
         co_return false;
       }
-      if (buffer_.size() > limit) {
+      if (first) message_.append(chunk_.data(), n);
+      first = false;
+      if (message_.size() > limit) {
         oversize = true;  // keep reading to the end of the message, discarding it
-        buffer_.consume(buffer_.size());
+        message_.clear();
       }
     } while (!ws_.is_message_done());
     co_return true;
   }
 
   // An idle connection holds no message buffer.
-  void release_buffer() {
-    buffer_.clear();
-    buffer_.shrink_to_fit();
-  }
+  void release_buffer() { std::string().swap(message_); }
 
   // Takes one token of the request budget; a refusal is answered rate_limited (with the
   // request's id, so the client can match it: `text` is the request, empty for a frame
@@ -220,7 +228,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
         continue;
       }
       // A frame holds one or more requests, one per line (docs/protocol.md, "Transport").
-      const std::string text = beast::buffers_to_string(buffer_.data());
+      const std::string text = std::move(message_);
       release_buffer();
       std::string_view rest = text;
       do {
@@ -410,7 +418,8 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   TokenBucket bucket_;
   int refusals_ = 0;  // requests refused in a row by the rate limit
   RequestContext ctx_;
-  beast::flat_buffer buffer_;
+  std::string message_;              // the message being read
+  std::array<char, 512> chunk_{};     // what each read fills
 
   // Pipelining, on the strand: answers in request order from first_slot_ on (empty while
   // the handler runs), and a timer that wakes the reader when an answer comes. Vectors,
