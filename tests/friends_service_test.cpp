@@ -342,6 +342,33 @@ TEST_F(FriendsServiceTest, BlockErrorsAndList) {
   EXPECT_TRUE(service_->blocks(alice_)->users.empty());
 }
 
+TEST_F(FriendsServiceTest, FullFriendAndBlockListsRefuseMore) {
+  make_service({.max_friends = 1, .max_blocks = 1});
+  befriend(alice_, bob_);
+  // alice is full: she can neither ask nor accept; carol cannot ask her either.
+  auto asked = service_->send_request(alice_, {carol_.user_id, std::nullopt});
+  ASSERT_FALSE(asked);
+  EXPECT_EQ(asked.error().code, Errc::forbidden);
+  auto theirs = service_->send_request(carol_, {alice_.user_id, std::nullopt});
+  ASSERT_FALSE(theirs);
+  EXPECT_EQ(theirs.error().code, Errc::forbidden);
+  EXPECT_EQ(theirs.error().field, "user_id");
+  make_service({.max_friends = 2, .max_blocks = 1});
+  auto pending = service_->send_request(carol_, {alice_.user_id, std::nullopt});
+  ASSERT_TRUE(pending) << pending.error().message;
+  make_service({.max_friends = 1, .max_blocks = 1});
+  auto accepted = service_->respond(alice_, {pending->request_id, true, std::nullopt, std::nullopt});
+  ASSERT_FALSE(accepted);
+  EXPECT_EQ(accepted.error().code, Errc::forbidden);
+  EXPECT_TRUE(service_->respond(alice_, {pending->request_id, false, std::nullopt, std::nullopt}));
+  // One block fits; blocking the same user again is no change; a second user is refused.
+  ASSERT_TRUE(service_->block(carol_, {alice_.user_id}));
+  EXPECT_TRUE(service_->block(carol_, {alice_.user_id}));
+  auto second = service_->block(carol_, {bob_.user_id});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, Errc::forbidden);
+}
+
 TEST_F(FriendsServiceTest, DeleteTellsTheOtherSideAndMyOtherDevices) {
   befriend(alice_, bob_);
   ASSERT_TRUE(service_->remove_friend(alice_, {bob_.user_id}));

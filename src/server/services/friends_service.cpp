@@ -111,6 +111,10 @@ proto::Result<proto::FriendRequestResult> FriendsService::send_request(const Cal
   auto they_blocked = store_.is_blocked(r.user_id, me.user_id);
   if (!they_blocked) return server::to_wire(they_blocked.error());
   bool hidden = *they_blocked;
+  if (auto s = room_for_friend(me.user_id, true); !s) return s.error();
+  if (!hidden) {
+    if (auto s = room_for_friend(r.user_id, false); !s) return s.error();
+  }
 
   std::int64_t now = clock_();
   auto sent = store_.send_request(me.user_id, r.user_id, note, hidden, now);
@@ -173,6 +177,9 @@ proto::Status FriendsService::respond(const Caller& me, const proto::FriendRespo
   }
   if (r.accept && r.category_id) {
     if (auto c = own_category(me, *r.category_id); !c) return c.error();
+  }
+  if (r.accept) {
+    if (auto s = room_for_friend(me.user_id, true); !s) return s.error();
   }
   auto decided = store_.respond(r.request_id, me.user_id, r.accept, reason, r.category_id, clock_());
   relations_changed();
@@ -299,6 +306,16 @@ proto::Status FriendsService::delete_category(const Caller& me, const proto::Cat
 proto::Status FriendsService::block(const Caller& me, const proto::BlockRequest& r) {
   if (auto s = not_yourself(me, r.user_id); !s) return s.error();
   if (auto user = existing_user(r.user_id); !user) return user.error();
+  auto already = store_.is_blocked(me.user_id, r.user_id);
+  if (!already) return server::to_wire(already.error());
+  if (!*already) {
+    auto count = store_.count_blocks(me.user_id);
+    if (!count) return server::to_wire(count.error());
+    if (*count >= options_.max_blocks) {
+      return make_error(Errc::forbidden, "your block list is full (at most " + std::to_string(options_.max_blocks) +
+                                             " users); unblock someone first");
+    }
+  }
   auto blocked = store_.block(me.user_id, r.user_id, clock_());
   relations_changed();
   if (!blocked) return server::to_wire(blocked.error());
@@ -365,6 +382,17 @@ proto::Status FriendsService::may_message(std::int64_t from, std::int64_t to) {
 }
 
 void FriendsService::relations_changed() { relations_version_.fetch_add(1); }
+
+proto::Status FriendsService::room_for_friend(std::int64_t user, bool mine) {
+  auto count = store_.count_friends(user);
+  if (!count) return server::to_wire(count.error());
+  if (*count < options_.max_friends) return {};
+  if (mine) {
+    return make_error(Errc::forbidden, "your friend list is full (at most " + std::to_string(options_.max_friends) +
+                                           " friends); delete a friend first");
+  }
+  return make_error(Errc::forbidden, "their friend list is full", "user_id");
+}
 
 bool FriendsService::are_friends(std::int64_t a, std::int64_t b) {
   auto relation = store_.relation(a, b);

@@ -33,6 +33,9 @@ class FriendsService {
     // (chat.allow_strangers). When true, each user's own privacy setting decides.
     bool allow_strangers = true;
     int max_categories = 50;
+    // A friend list and a block list hold at most this many users.
+    int max_friends = 2000;
+    int max_blocks = 1000;
     int max_incoming_requests = 500;
     int max_outgoing_requests = 100;
     std::int64_t outgoing_window_ms = 30LL * 24 * 3600 * 1000;
@@ -89,6 +92,8 @@ class FriendsService {
   void changed_elsewhere(const Caller& me);
   // Called after every change that may_message depends on.
   void relations_changed();
+  // forbidden when `user`'s friend list is full (`mine`: the caller's own list).
+  proto::Status room_for_friend(std::int64_t user, bool mine);
 
   store::FriendsStore& store_;
   store::AccountsStore& accounts_;

@@ -148,6 +148,9 @@ class FriendsStore {
   // Returns whether there was a block to lift.
   virtual Result<bool> unblock(std::int64_t user, std::int64_t blocked) = 0;
   virtual Result<bool> is_blocked(std::int64_t by, std::int64_t user) = 0;
+  // How many friends, and how many blocked users, `user` has.
+  virtual Result<std::int64_t> count_friends(std::int64_t user) = 0;
+  virtual Result<std::int64_t> count_blocks(std::int64_t user) = 0;
   // The users `user` blocked, most recent first.
   virtual Result<std::vector<UserCard>> blocked_users(std::int64_t user) = 0;
   virtual Result<bool> allow_strangers(std::int64_t user) = 0;  // true unless set otherwise

@@ -554,6 +554,27 @@ Result<bool> SqliteFriendsStore::is_blocked(std::int64_t by, std::int64_t user) 
   });
 }
 
+namespace {
+
+Result<std::int64_t> count_rows(SqliteDatabase& db, const char* sql, std::int64_t user) {
+  return db.with([&](SQLite::Database&) -> Result<std::int64_t> {
+    Prepared q(db, sql);
+    q->bind(1, user);
+    q->executeStep();
+    return q->getColumn(0).getInt64();
+  });
+}
+
+}  // namespace
+
+Result<std::int64_t> SqliteFriendsStore::count_friends(std::int64_t user) {
+  return count_rows(db_, "SELECT count(*) FROM friendships WHERE user_id = ?", user);
+}
+
+Result<std::int64_t> SqliteFriendsStore::count_blocks(std::int64_t user) {
+  return count_rows(db_, "SELECT count(*) FROM blocks WHERE user_id = ?", user);
+}
+
 Result<std::vector<UserCard>> SqliteFriendsStore::blocked_users(std::int64_t user) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<UserCard>> {
     SQLite::Statement q(db, std::string("SELECT ") + kCardColumns +

@@ -37,6 +37,8 @@ class SqliteFriendsStore final : public FriendsStore {
   Result<void> block(std::int64_t user, std::int64_t blocked, std::int64_t now) override;
   Result<bool> unblock(std::int64_t user, std::int64_t blocked) override;
   Result<bool> is_blocked(std::int64_t by, std::int64_t user) override;
+  Result<std::int64_t> count_friends(std::int64_t user) override;
+  Result<std::int64_t> count_blocks(std::int64_t user) override;
   Result<std::vector<UserCard>> blocked_users(std::int64_t user) override;
   Result<bool> allow_strangers(std::int64_t user) override;
   Result<void> set_allow_strangers(std::int64_t user, bool allow) override;
