@@ -32,8 +32,7 @@ class ChatStoreTest : public ::testing::Test {
   ChatStore& chat() { return store_->chat(); }
 
   NewMessage text(std::int64_t sender, const std::string& client_id, const std::string& words, std::int64_t at = 10) {
-    return NewMessage{conversation_, sender, client_id, "text", "{\"text\":\"" + words + "\"}",
-                      server::search_text(words), at};
+    return NewMessage{conversation_, sender, client_id, "text", "{\"text\":\"" + words + "\"}", at};
   }
   Appended send(std::int64_t sender, const std::string& client_id, const std::string& words, std::int64_t at = 10) {
     NewMessage m = text(sender, client_id, words, at);
@@ -117,7 +116,7 @@ TEST_F(ChatStoreTest, RecallRemovesContentAndSearchTextAndAppendsANotice) {
   auto sent = send(alice_, "m1", "secret 密码");
   index_all();
   EXPECT_EQ(indexed("密码"), 1);
-  NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", "", 20};
+  NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
   auto r = chat().recall(conversation_, 1, notice);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->message.seq, 2);
@@ -134,7 +133,7 @@ TEST_F(ChatStoreTest, RecallRemovesContentAndSearchTextAndAppendsANotice) {
 TEST_F(ChatStoreTest, AnEntryRecalledBeforeItIsIndexedNeverReachesTheIndex) {
   send(alice_, "m1", "secret 密码");
   send(alice_, "m2", "public 公开");
-  NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", "", 20};
+  NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
   ASSERT_TRUE(chat().recall(conversation_, 1, notice));
   index_all();
   EXPECT_EQ(indexed("密码"), 0);
@@ -179,7 +178,7 @@ TEST(MessageWriter, ConcurrentAppendsGetDistinctConsecutiveSeqs) {
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < 50; ++i) {
-          auto r = writer.append({conversation, 10001, std::to_string(t) + "-" + std::to_string(i), "text", "{}", "", 1});
+          auto r = writer.append({conversation, 10001, std::to_string(t) + "-" + std::to_string(i), "text", "{}", 1});
           ASSERT_TRUE(r);
           seqs[t].push_back(r->message.seq);
         }

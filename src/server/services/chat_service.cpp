@@ -146,7 +146,7 @@ void ChatService::send(const Session& session, const proto::MessageSendRequest& 
   if (!conversation) return done(conversation.error());
   boost::json::object body{{"text", *text}};
   store::NewMessage message{*conversation,  session.user_id,         r.client_id, r.kind,
-                            boost::json::serialize(body), search_text(*text), clock_()};
+                            boost::json::serialize(body), clock_()};
   writer_.submit(std::move(message), [this, connection_id, done = std::move(done)](store::Result<store::Appended> appended) {
     if (!appended) return done(to_wire(appended.error()));
     const auto& stored = appended->message;
@@ -274,7 +274,7 @@ proto::Result<proto::MessageRecallResult> ChatService::recall(const Session& ses
   boost::json::object body{{"seq", r.seq}};
   store::NewMessage notice{r.conversation_id, session.user_id,
                            "recall:" + std::to_string(r.conversation_id) + ":" + std::to_string(r.seq),
-                           proto::kind::kRecall, boost::json::serialize(body), "", now};
+                           proto::kind::kRecall, boost::json::serialize(body), now};
   auto appended = or_wire(chat_.recall(r.conversation_id, r.seq, notice));
   if (!appended) return appended.error();
   // The content is gone from the log; now from the index too (the index leaves out an

@@ -11,6 +11,7 @@
 #include "server/services/accounts_service.hpp"
 #include "server/services/message_writer.hpp"
 #include "server/services/search_indexer.hpp"
+#include "server/services/user_pair_map.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/accounts_store.hpp"
 #include "server/store/chat_store.hpp"
@@ -79,13 +80,8 @@ class ChatService {
   // Every message looks these up; they change only when a conversation is created.
   std::mutex cache_mutex_;
   std::unordered_map<std::int64_t, std::vector<std::int64_t>> members_;  // GUARDED_BY(cache_mutex_)
-  struct PairHash {
-    std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& p) const {
-      return std::hash<std::int64_t>()(p.first * 1'000'003 + p.second);
-    }
-  };
   // (smaller user id, larger user id) -> direct conversation id.
-  std::unordered_map<std::pair<std::int64_t, std::int64_t>, std::int64_t, PairHash> direct_;  // GUARDED_BY(cache_mutex_)
+  UserPairMap<std::int64_t> direct_;  // GUARDED_BY(cache_mutex_)
 };
 
 // The wire form of a stored log entry.

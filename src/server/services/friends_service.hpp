@@ -3,11 +3,11 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
-#include <unordered_map>
 
 #include "proto/errors.hpp"
 #include "proto/messages.hpp"
 #include "server/services/accounts_service.hpp"
+#include "server/services/user_pair_map.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/accounts_store.hpp"
 #include "server/store/friends_store.hpp"
@@ -109,13 +109,8 @@ class FriendsService {
     std::uint64_t version = 0;
     proto::Status answer;
   };
-  struct PairHash {
-    std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& p) const {
-      return std::hash<std::int64_t>()(p.first * 1'000'003 + p.second);
-    }
-  };
   std::mutex answers_mutex_;
-  std::unordered_map<std::pair<std::int64_t, std::int64_t>, CachedAnswer, PairHash> answers_;  // GUARDED_BY(answers_mutex_)
+  UserPairMap<CachedAnswer> answers_;  // GUARDED_BY(answers_mutex_)
 };
 
 // The generic refusal of may_message.

@@ -20,7 +20,6 @@ struct Message {
   std::string client_id;
   std::string kind;
   std::string body;
-  std::string search_text;  // what the search index holds for it ("" for none)
   std::int64_t created_at = 0;
   bool recalled = false;
 };
@@ -32,7 +31,6 @@ struct NewMessage {
   std::string client_id;  // unique per sender: a repeat returns the stored message
   std::string kind;
   std::string body;
-  std::string search_text;
   std::int64_t created_at = 0;
 };
 

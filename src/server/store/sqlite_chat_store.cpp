@@ -98,7 +98,7 @@ class Appender {
       insert->exec();
     }
     return {Message{db.getLastInsertRowid(), m.conversation_id, seq, m.sender_id, m.client_id, m.kind, m.body,
-                    m.search_text, m.created_at, false},
+                    m.created_at, false},
             false};
   }
 
