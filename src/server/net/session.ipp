@@ -14,6 +14,7 @@
 #include "proto/codec.hpp"
 #include "proto/messages.hpp"
 #include "server/net/shared_state.hpp"
+#include "server/net/websocket_idle.hpp"
 #include "server/token_bucket.hpp"
 
 namespace parley::server::net {
@@ -109,9 +110,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   std::uint64_t id() const override { return id_; }
 
   void send(std::shared_ptr<const std::string> frame) override {
-    asio::post(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
-      self->enqueue(std::move(frame));
-    });
+    on_strand([self = this->shared_from_this(), frame = std::move(frame)]() mutable { self->enqueue(std::move(frame)); });
   }
 
   void close(int code, std::string reason) override {
@@ -137,32 +136,94 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     state_->track(id_, this->weak_from_this());
     // The server may have begun stopping while this handshake was under way.
     if (state_->stopping) begin_close(close_code::kRestart, "server shutting down");
-    co_await read_loop();
-    state_->untrack(id_);
-    state_->dispatcher.disconnected(ctx_);
-    ctx_.connection.reset();  // breaks the cycle session -> context -> session
-    (void)self;               // kept the session alive until here
+    if constexpr (kParks) {
+      beast::error_code ignored;
+      raw_socket(beast::get_lowest_layer(ws_)).non_blocking(true, ignored);  // for take_pong's peek
+    }
+    co_await read_loop(std::move(self));
   }
 
  private:
+  // A plain connection waits between messages with no read pending (websocket_idle.hpp);
+  // a TLS one keeps a read pending, since its stream may hold decrypted bytes.
+  static constexpr bool kParks = std::is_same_v<Stream, tcp::socket>;
+
+  // Waits until the client sends something, then reads again in a new coroutine: an
+  // idle connection holds no read and no coroutine frame.
+  void await_readable(std::shared_ptr<WebSocketSession> self) {
+    auto& socket = raw_socket(beast::get_lowest_layer(ws_));
+    socket.async_wait(tcp::socket::wait_read, [self = std::move(self)](beast::error_code) mutable {
+      // On an error too: the read that follows reports it and ends the session.
+      self->readable_ = true;
+      auto executor = self->ws_.get_executor();
+      asio::co_spawn(executor, self->read_loop(self), log_session_end);
+    });
+  }
+
+  // Whether the loop reads next or waits for the socket. It reads what Beast holds; when
+  // Beast holds nothing it waits (the wait ends at once if bytes are already there).
+  // After the wait, a pong is taken off the socket here rather than by a Beast read.
+  bool should_wait() {
+    if constexpr (kParks) {
+      if (holds_unread_bytes(ws_)) return false;
+      if (!std::exchange(readable_, false)) return true;
+      if (!ping_outstanding(ws_)) return false;
+      for (;;) {
+        const Peeked peeked = take_pong(ws_);
+        if (peeked == Peeked::nothing) return true;
+        if (peeked == Peeked::other) return false;
+      }
+    }
+    return false;
+  }
+
+  // Runs `work` on this connection's thread: with the thread's SendBatch if it has one,
+  // else posted now.
+  template <class Work>
+  void on_strand(Work&& work) {
+    if (SendBatch* batch = SendBatch::current()) {
+      batch->add(&io_context(), &post_to_io_context, std::function<void()>(std::forward<Work>(work)));
+    } else {
+      asio::post(ws_.get_executor(), std::forward<Work>(work));
+    }
+  }
+
+  asio::io_context& io_context() {
+    // Sessions run on an io_context of their own thread (server.cpp).
+    return ws_.get_executor().template target<asio::io_context::executor_type>()->context();
+  }
+
+  static void post_to_io_context(void* target, std::function<void()> work) {
+    asio::post(*static_cast<asio::io_context*>(target), std::move(work));
+  }
+
+  // After the last read: the connection leaves the server's tables.
+  void finish() {
+    state_->untrack(id_);
+    state_->dispatcher.disconnected(ctx_);
+    ctx_.connection.reset();  // breaks the cycle session -> context -> session
+  }
+
   // Reads one message into message_, keeping at most max_frame_bytes of it. Returns
-  // false when the connection is done. Reads go through chunk_, a small array inside the
-  // session, so the read an idle connection leaves pending holds no buffer of its own
-  // (a dynamic buffer is prepared before the read waits: ~1.5 KiB per idle connection).
+  // false when the connection is done. A plain connection reads only when bytes are
+  // there; a TLS connection's first read may wait, so it reads into chunk_, a small
+  // array in the session, and the pending read holds no buffer of its own.
   awaitable<bool> read_message(bool& oversize) {
     const auto limit = static_cast<std::size_t>(state_->config.max_frame_bytes);
     message_.clear();
     oversize = false;
     bool first = true;
     do {
-      // The first read waits, into chunk_; the rest of a message is mostly in Beast's
-      // buffer already and goes straight into message_, 16 KiB at a time.
+      // The rest of a message is mostly in Beast's buffer already and goes straight into
+      // message_, 16 KiB at a time.
       const std::size_t start = message_.size();
-      if (!first) message_.resize(start + 16 * 1024);
-      asio::mutable_buffer buffer = first ? asio::mutable_buffer(chunk_.data(), chunk_.size())
-                                          : asio::mutable_buffer(message_.data() + start, 16 * 1024);
+      const bool into_chunk = first && !kParks;
+      const std::size_t room = first ? kFirstRead : 16 * 1024;
+      if (!into_chunk) message_.resize(start + room);
+      asio::mutable_buffer buffer = into_chunk ? asio::mutable_buffer(chunk_.data(), chunk_.size())
+                                               : asio::mutable_buffer(message_.data() + start, room);
       auto [ec, n] = co_await ws_.async_read_some(buffer, use_tuple);
-      if (!first) message_.resize(start + n);
+      if (!into_chunk) message_.resize(start + n);
       if (ec) {
         if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof &&
             ec != beast::error::timeout) {
@@ -170,7 +231,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
         }
         co_return false;
       }
-      if (first) message_.append(chunk_.data(), n);
+      if (into_chunk) message_.append(chunk_.data(), n);
       first = false;
       if (message_.size() > limit) {
         oversize = true;  // keep reading to the end of the message, discarding it
@@ -204,11 +265,20 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     return false;
   }
 
-  awaitable<void> read_loop() {
+  // Reads and handles messages until the connection goes quiet (then await_readable
+  // starts it again) or ends.
+  awaitable<void> read_loop(std::shared_ptr<WebSocketSession> self) {
     const Config& c = state_->config;
     for (;;) {
+      if (should_wait()) {
+        await_readable(std::move(self));
+        co_return;
+      }
       bool oversize = false;
-      if (!co_await read_message(oversize)) co_return;
+      if (!co_await read_message(oversize)) {
+        finish();
+        co_return;
+      }
       if (closing_) continue;  // draining until the close handshake completes
       if (oversize) {
         release_buffer();
@@ -287,7 +357,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   // The answer for `slot`, from any thread. `ctx` is the request's own copy, if it has one.
   Dispatcher::Done answer_later(std::uint64_t slot, std::shared_ptr<RequestContext> ctx) {
     return [self = this->shared_from_this(), slot, ctx = std::move(ctx)](proto::Response response) mutable {
-      asio::post(self->ws_.get_executor(), [self, slot, ctx = std::move(ctx), response = std::move(response)]() {
+      self->on_strand([self, slot, ctx = std::move(ctx), response = std::move(response)]() {
         self->fill(slot, proto::serialize(response));
         if (ctx) self->apply_close_after(*ctx);
       });
@@ -413,13 +483,20 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   std::shared_ptr<SharedState> state_;
   std::shared_ptr<SharedState::AddressSlot> slot_;
   std::unique_ptr<http::request<http::string_body>> upgrade_;  // until the handshake is done
-  websocket::stream<Stream> ws_;
+  websocket::stream<Stream, false> ws_;  // no permessage-deflate state
   std::uint64_t id_;
   TokenBucket bucket_;
   int refusals_ = 0;  // requests refused in a row by the rate limit
   RequestContext ctx_;
-  std::string message_;              // the message being read
-  std::array<char, 512> chunk_{};     // what each read fills
+  std::string message_;  // the message being read
+  bool readable_ = false;  // the socket became readable since the last read began
+  // What a TLS connection's first read of a message fills (a plain one reads into message_).
+  struct NoChunk {
+    char* data() { return nullptr; }
+    std::size_t size() const { return 0; }
+  };
+  [[no_unique_address]] std::conditional_t<kParks, NoChunk, std::array<char, 512>> chunk_{};
+  static constexpr std::size_t kFirstRead = kParks ? 4 * 1024 : 512;
 
   // Pipelining, on the strand: answers in request order from first_slot_ on (empty while
   // the handler runs), and a timer that wakes the reader when an answer comes. Vectors,

@@ -1,5 +1,7 @@
 #include "server/services/message_writer.hpp"
 
+#include "server/sessions/connection.hpp"
+
 #include <pthread.h>
 
 #include <future>
@@ -88,6 +90,7 @@ void MessageWriter::complete() {
       if (committed_.empty()) return;  // the writer stopped, and everything is answered
       ready.swap(committed_);
     }
+    SendBatch sends;  // the answers and events of all these messages, sent together
     for (auto& c : ready) {
       for (std::size_t i = 0; i < c.batch.size(); ++i) {
         if (c.appended) {

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace parley::server {
 
@@ -27,6 +29,36 @@ class Connection {
   // Sends what is queued, then closes with `code` and `reason`.
   virtual void close(int code, std::string reason) = 0;
   virtual std::uint64_t id() const = 0;
+};
+
+// Gathers what this thread sends to connections while it lives, and hands each network
+// thread its share in one go when it ends. Delivering a committed batch of messages then
+// wakes each network thread once instead of once per frame. Frames to one connection
+// keep their order. Not thread-safe: one per thread, on the stack; an inner one defers
+// to the outer.
+class SendBatch {
+ public:
+  // Runs `work` on the thread behind `target` (set by net/, which knows what targets are).
+  using Post = void (*)(void* target, std::function<void()> work);
+
+  SendBatch();
+  ~SendBatch();
+  SendBatch(const SendBatch&) = delete;
+  SendBatch& operator=(const SendBatch&) = delete;
+
+  // This thread's batch, or null when frames should go out at once.
+  static SendBatch* current();
+  // Queues `work` for `target`'s thread.
+  void add(void* target, Post post, std::function<void()> work);
+
+ private:
+  struct Group {
+    void* target;
+    Post post;
+    std::vector<std::function<void()>> work;
+  };
+  std::vector<Group> groups_;
+  SendBatch* outer_;
 };
 
 }  // namespace parley::server

@@ -1,0 +1,33 @@
+#pragma once
+
+// What lets a plain WebSocket wait between messages with no read pending.
+//
+// A pending Beast read costs its operation state plus the coroutine frames above it
+// (~2-3 KiB per idle connection). So between messages a session waits only for the
+// socket to become readable, and starts a Beast read when there is something to read.
+// Two things need Beast's private state, which Beast 1.81 does not expose:
+//  - whether the stream holds bytes it has read but not yet parsed (then a read must
+//    start at once: the socket will not become readable for bytes already taken);
+//  - whether a ping is out, and resetting the idle counter when the session takes the
+//    pong off the socket itself: a pong would otherwise start a read that then stays
+//    pending until the next message.
+#include "server/net/net.hpp"
+
+namespace parley::server::net {
+
+using PlainWebSocket = websocket::stream<tcp::socket, false>;
+
+// Whether Beast holds read bytes not yet handed out (a frame or part of one).
+bool holds_unread_bytes(PlainWebSocket& ws);
+
+// Whether Beast pinged the client and has heard nothing since: a pong may be coming.
+bool ping_outstanding(PlainWebSocket& ws);
+
+enum class Peeked { nothing, pong_taken, other };
+
+// Looks at what the client sent, without waiting: takes one whole pong frame off the
+// socket (and counts it as a sign of life, as Beast would), or says that something else
+// is there for Beast to read, or that nothing is. The socket must be non-blocking.
+Peeked take_pong(PlainWebSocket& ws);
+
+}  // namespace parley::server::net
