@@ -84,6 +84,39 @@ TEST_F(ChatStoreTest, AppendsGetConsecutiveSeqsAndRepeatsAreStoredOnce) {
   EXPECT_EQ(all[2].body, "{\"text\":\"three\"}");
 }
 
+TEST_F(ChatStoreTest, ARepeatIsFoundBeforeAndAfterTheIndexFileHoldsItAndAfterAReopen) {
+  EXPECT_FALSE(send(alice_, "a1", "one").duplicate);
+  EXPECT_TRUE(send(alice_, "a1", "one").duplicate);  // found in memory: not indexed yet
+  index_all();
+  auto again = send(alice_, "a1", "one");  // found in the index file's lookup
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.message.seq, 1);
+  EXPECT_FALSE(send(bob_, "a1", "same id, other sender").duplicate);
+  // Reopened before the index caught up (as after a crash): the lookups are brought up
+  // to the end of the log before anything is appended.
+  store_.reset();
+  store_ = std::move(*open_sqlite_store({(dir_ / "db").string(), false}));
+  EXPECT_TRUE(send(bob_, "a1", "again").duplicate);
+  EXPECT_TRUE(send(alice_, "a1", "again").duplicate);
+  EXPECT_EQ(chat().messages_after(conversation_, 0, 100)->size(), 2u);
+}
+
+TEST_F(ChatStoreTest, ARepeatIsFoundAfterTheIndexFileIsLost) {
+  send(alice_, "a1", "one");
+  index_all();
+  send(alice_, "a2", "two");
+  store_.reset();
+  std::filesystem::remove(dir_ / "db-search");
+  std::filesystem::remove(dir_ / "db-search-wal");
+  std::filesystem::remove(dir_ / "db-search-shm");
+  store_ = std::move(*open_sqlite_store({(dir_ / "db").string(), false}));
+  EXPECT_TRUE(send(alice_, "a1", "one").duplicate);
+  EXPECT_TRUE(send(alice_, "a2", "two").duplicate);
+  index_all();
+  EXPECT_EQ(indexed("one"), 1);
+  EXPECT_EQ(chat().search({bob_, "", {}, 0, 100, 10})->size(), 2u);  // by time, from the rebuilt lookup
+}
+
 TEST_F(ChatStoreTest, PagesForwardAndBackward) {
   for (int i = 1; i <= 10; ++i) send(alice_, "m" + std::to_string(i), "n" + std::to_string(i));
   auto after = *chat().messages_after(conversation_, 7, 100);
@@ -160,6 +193,9 @@ TEST_F(ChatStoreTest, SearchFindsCjkWordsInsideSentencesAndOnlyInOwnConversation
   EXPECT_EQ(chat().search({bob_, server::match_query("开北"), {}, {}, {}, 10})->size(), 0u);
   EXPECT_EQ(chat().search({bob_, server::match_query("beijing tomorrow"), {}, {}, {}, 10})->size(), 1u);
   EXPECT_EQ(chat().search({bob_, "", {}, 150, 301, 10})->size(), 2u);
+  EXPECT_EQ(chat().search({bob_, "", {}, 150, 300, 10})->size(), 1u);  // `to` is exclusive
+  EXPECT_EQ(chat().search({bob_, server::match_query("北京"), {}, 200, {}, 10})->size(), 1u);
+  EXPECT_EQ(chat().search({bob_, "", conversation_, {}, {}, 10})->size(), 3u);
   EXPECT_TRUE(chat().search({carol_, server::match_query("北京"), {}, {}, {}, 10})->empty());
 }
 

@@ -44,6 +44,9 @@ constexpr const char* kMigrations[] = {
     )sql",
     // 2: the search index moved to its own file (SqliteSearchIndex), indexed in the background.
     "DROP TABLE messages_fts;",
+    // 3: the lookups by client id and by time moved to the index file too: each index
+    // on the log costs a page write per conversation per commit.
+    "DROP INDEX messages_by_client_id; DROP INDEX messages_by_time;",
 };
 
 constexpr const char* kMessageColumns =
@@ -71,14 +74,18 @@ std::vector<Message> read_all(SQLite::Statement& q) {
 
 // Appends log entries inside the caller's transaction. Each conversation's last seq is
 // read once per batch and written back once by finish(), rather than once per message.
+// A repeated client id is found among the entries the index file holds, or else among
+// the recent ones it does not hold yet (`recent`, kept by the store in memory).
 class Appender {
  public:
-  explicit Appender(SqliteDatabase& db) : db_(db) {}
+  Appender(SqliteDatabase& db, SqliteChatStore::RecentClientIds& recent) : db_(db), recent_(recent) {}
 
   Appended append(SQLite::Database& db, const NewMessage& m) {
+    if (auto id = recent_.find(m.sender_id, m.client_id)) return {by_id(*id), true};
     {
       Prepared find(db_, std::string("SELECT ") + kMessageColumns +
-                             " FROM messages m WHERE m.sender_id = ? AND m.client_id = ?");
+                             " FROM search.message_client_ids k JOIN messages m ON m.id = k.id "
+                             "WHERE k.sender_id = ? AND k.client_id = ?");
       find->bind(1, m.sender_id);
       find->bind(2, m.client_id);
       if (find->executeStep()) return {read_message(*find), true};
@@ -97,12 +104,13 @@ class Appender {
       insert->bind(7, m.created_at);
       insert->exec();
     }
-    return {Message{db.getLastInsertRowid(), m.conversation_id, seq, m.sender_id, m.client_id, m.kind, m.body,
-                    m.created_at, false},
+    const std::int64_t id = db.getLastInsertRowid();
+    recent_.add(id, m.sender_id, m.client_id);
+    return {Message{id, m.conversation_id, seq, m.sender_id, m.client_id, m.kind, m.body, m.created_at, false},
             false};
   }
 
-  // Records each conversation's new last seq. Call before committing.
+// Records each conversation's new last seq. Call before committing.
   void finish() {
     Prepared update(db_, "UPDATE conversations SET last_seq = ? WHERE id = ?");
     for (const auto& [conversation, seq] : last_seq_) {
@@ -125,13 +133,60 @@ class Appender {
     return ++it->second;
   }
 
+  Message by_id(std::int64_t id) {
+    Prepared q(db_, std::string("SELECT ") + kMessageColumns + " FROM messages m WHERE m.id = ?");
+    q->bind(1, id);
+    if (!q->executeStep()) throw std::runtime_error("a recent message is missing from the log");
+    return read_message(*q);
+  }
+
   SqliteDatabase& db_;
+  SqliteChatStore::RecentClientIds& recent_;
   std::unordered_map<std::int64_t, std::int64_t> last_seq_;
 };
+
+// How far the index file's lookups reach, as this transaction sees it.
+std::int64_t lookups_up_to(SqliteDatabase& db) {
+  Prepared q(db, "SELECT lookups_up_to FROM search.index_state WHERE id = 1");
+  return q->executeStep() ? q->getColumn(0).getInt64() : 0;
+}
 
 }  // namespace
 
 std::span<const char* const> SqliteChatStore::migrations() { return kMigrations; }
+
+std::string SqliteChatStore::RecentClientIds::key(std::int64_t sender_id, const std::string& client_id) {
+  return std::to_string(sender_id) + ':' + client_id;
+}
+
+std::optional<std::int64_t> SqliteChatStore::RecentClientIds::find(std::int64_t sender_id,
+                                                                   const std::string& client_id) const {
+  auto it = ids_.find(key(sender_id, client_id));
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+void SqliteChatStore::RecentClientIds::add(std::int64_t id, std::int64_t sender_id, const std::string& client_id) {
+  auto k = key(sender_id, client_id);
+  ids_[k] = id;
+  order_.emplace_back(id, std::move(k));
+  ++uncommitted_;
+}
+
+void SqliteChatStore::RecentClientIds::drop_uncommitted() {
+  for (; uncommitted_ > 0; --uncommitted_) {
+    ids_.erase(order_.back().second);
+    order_.pop_back();
+  }
+}
+
+void SqliteChatStore::RecentClientIds::forget_up_to(std::int64_t id) {
+  while (order_.size() > uncommitted_ && order_.front().first <= id) {
+    auto it = ids_.find(order_.front().second);
+    if (it != ids_.end() && it->second == order_.front().first) ids_.erase(it);
+    order_.pop_front();
+  }
+}
 
 Result<std::int64_t> SqliteChatStore::direct_conversation(std::int64_t a, std::int64_t b, std::int64_t now) {
   std::string key = std::to_string(std::min(a, b)) + ":" + std::to_string(std::max(a, b));
@@ -180,12 +235,19 @@ Result<bool> SqliteChatStore::is_member(std::int64_t conversation_id, std::int64
 Result<std::vector<Appended>> SqliteChatStore::append(std::span<const NewMessage> batch) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<Appended>> {
     SQLite::Transaction tx(db);
-    Appender appender(db_);
+    recent_.forget_up_to(lookups_up_to(db_));
+    Appender appender(db_, recent_);
     std::vector<Appended> out;
     out.reserve(batch.size());
-    for (const auto& m : batch) out.push_back(appender.append(db, m));
-    appender.finish();
-    tx.commit();
+    try {
+      for (const auto& m : batch) out.push_back(appender.append(db, m));
+      appender.finish();
+      tx.commit();
+    } catch (...) {
+      recent_.drop_uncommitted();
+      throw;
+    }
+    recent_.commit();
     return out;
   });
 }
@@ -248,6 +310,7 @@ Result<std::int64_t> SqliteChatStore::mark_read(std::int64_t conversation_id, st
 Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) {
   return db_.with([&](SQLite::Database& db) -> Result<Appended> {
     SQLite::Transaction tx(db);
+    recent_.forget_up_to(lookups_up_to(db_));
     Prepared wipe(db_,
                            "UPDATE messages SET body = '{}', recalled = 1 WHERE conversation_id = ? AND seq = ? "
                            "AND recalled = 0 RETURNING id");
@@ -256,10 +319,17 @@ Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int6
     if (!wipe->executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
     while (wipe->executeStep()) {
     }
-    Appender appender(db_);
-    auto appended = appender.append(db, notice);
-    appender.finish();
-    tx.commit();
+    Appender appender(db_, recent_);
+    Appended appended;
+    try {
+      appended = appender.append(db, notice);
+      appender.finish();
+      tx.commit();
+    } catch (...) {
+      recent_.drop_uncommitted();
+      throw;
+    }
+    recent_.commit();
     return appended;
   });
 }
@@ -296,22 +366,34 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
 
 Result<std::vector<Message>> SqliteChatStore::search(const SearchQuery& s) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
-    // Conditions are appended only when given; every value is still a bound parameter.
-    std::string sql = std::string("SELECT ") + kMessageColumns +
-                      " FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id "
-                      "AND me.user_id = ? WHERE m.recalled = 0 AND m.kind != 'recall'";
-    if (!s.match.empty()) sql += " AND m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?)";
-    if (s.conversation_id) sql += " AND m.conversation_id = ?";
-    if (s.from) sql += " AND m.created_at >= ?";
-    if (s.to) sql += " AND m.created_at < ?";
+    // Words go through the full-text index; without words, the index file's time lookup
+    // gives each conversation's messages by time. Conditions are appended only when
+    // given; every value is still a bound parameter.
+    std::string sql = std::string("SELECT ") + kMessageColumns;
+    if (!s.match.empty()) {
+      sql += " FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id "
+             "AND me.user_id = ? WHERE m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?)";
+      if (s.from) sql += " AND m.created_at >= ?";
+      if (s.to) sql += " AND m.created_at < ?";
+    } else {
+      sql += " FROM conversation_members me JOIN search.message_times t ON t.conversation_id = me.conversation_id";
+      if (s.from) sql += " AND t.created_at >= ?";
+      if (s.to) sql += " AND t.created_at < ?";
+      sql += " JOIN messages m ON m.id = t.id WHERE me.user_id = ?";
+    }
+    sql += " AND m.recalled = 0 AND m.kind != 'recall'";
+    if (s.conversation_id) sql += " AND me.conversation_id = ?";
     sql += " ORDER BY m.created_at DESC, m.id DESC LIMIT ?";
     Prepared q(db_, sql);
     int i = 1;
-    q->bind(i++, s.user_id);
-    if (!s.match.empty()) q->bind(i++, s.match);
-    if (s.conversation_id) q->bind(i++, *s.conversation_id);
+    if (!s.match.empty()) {
+      q->bind(i++, s.user_id);
+      q->bind(i++, s.match);
+    }
     if (s.from) q->bind(i++, *s.from);
     if (s.to) q->bind(i++, *s.to);
+    if (s.match.empty()) q->bind(i++, s.user_id);
+    if (s.conversation_id) q->bind(i++, *s.conversation_id);
     q->bind(i, s.limit);
     return read_all(*q);
   });

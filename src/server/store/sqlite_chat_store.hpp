@@ -1,6 +1,11 @@
 #pragma once
 
+#include <cstddef>
+#include <deque>
+#include <optional>
 #include <span>
+#include <string>
+#include <unordered_map>
 
 #include "server/store/chat_store.hpp"
 #include "server/store/sqlite_database.hpp"
@@ -27,8 +32,28 @@ class SqliteChatStore final : public ChatStore {
   Result<std::vector<ConversationRow>> conversations_of(std::int64_t user_id) override;
   Result<std::vector<Message>> search(const SearchQuery& query) override;
 
+  // The client ids of log entries the index file does not hold yet (its lookups trail the
+  // log: SqliteSearchIndex), so that a repeated send is still found. Used under the
+  // database's lock only. Entries added in a transaction count once it commits.
+  class RecentClientIds {
+   public:
+    std::optional<std::int64_t> find(std::int64_t sender_id, const std::string& client_id) const;
+    void add(std::int64_t id, std::int64_t sender_id, const std::string& client_id);
+    void commit() { uncommitted_ = 0; }
+    void drop_uncommitted();
+    // Forgets the entries up to `id`: the index file holds them now.
+    void forget_up_to(std::int64_t id);
+
+   private:
+    static std::string key(std::int64_t sender_id, const std::string& client_id);
+    std::unordered_map<std::string, std::int64_t> ids_;  // key -> message id
+    std::deque<std::pair<std::int64_t, std::string>> order_;  // (message id, key), oldest first
+    std::size_t uncommitted_ = 0;                              // the newest entries of order_
+  };
+
  private:
   SqliteDatabase& db_;
+  RecentClientIds recent_;
 };
 
 }  // namespace parley::store

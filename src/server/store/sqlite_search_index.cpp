@@ -12,7 +12,39 @@ constexpr const char* kMigrations[] = {
     CREATE TABLE index_state (id INTEGER PRIMARY KEY CHECK (id = 1), up_to INTEGER NOT NULL);
     INSERT INTO index_state(id, up_to) VALUES (1, 0);
     )sql",
+    // 2: the log's lookups by sender's client id (to find a repeated send) and by time,
+    // moved here from the log's own indexes; lookups_up_to: the last message id they hold.
+    R"sql(
+    ALTER TABLE index_state ADD COLUMN lookups_up_to INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE message_client_ids (
+      sender_id INTEGER NOT NULL,
+      client_id TEXT NOT NULL,
+      id INTEGER NOT NULL,
+      PRIMARY KEY (sender_id, client_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE message_times (
+      conversation_id INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      id INTEGER NOT NULL,
+      PRIMARY KEY (conversation_id, created_at, id)
+    ) WITHOUT ROWID;
+    )sql",
 };
+
+// Adds the log's entries after lookups_up_to and up to `up_to` to the lookups.
+void add_lookups(SqliteDatabase& db, std::int64_t up_to) {
+  for (const char* sql : {"INSERT OR IGNORE INTO message_client_ids(sender_id, client_id, id) "
+                          "SELECT sender_id, client_id, id FROM log.messages "
+                          "WHERE id > (SELECT lookups_up_to FROM index_state WHERE id = 1) AND id <= ?",
+                          "INSERT OR IGNORE INTO message_times(conversation_id, created_at, id) "
+                          "SELECT conversation_id, created_at, id FROM log.messages "
+                          "WHERE id > (SELECT lookups_up_to FROM index_state WHERE id = 1) AND id <= ?",
+                          "UPDATE index_state SET lookups_up_to = max(lookups_up_to, ?) WHERE id = 1"}) {
+    Prepared q(db, sql);
+    q->bind(1, up_to);
+    q->exec();
+  }
+}
 
 }  // namespace
 
@@ -65,6 +97,21 @@ Result<void> SqliteSearchIndex::add(std::span<const IndexEntry> entries, std::in
     Prepared mark(db_, "UPDATE index_state SET up_to = max(up_to, ?) WHERE id = 1");
     mark->bind(1, up_to);
     mark->exec();
+    add_lookups(db_, up_to);
+    tx.commit();
+    return {};
+  });
+}
+
+Result<void> SqliteSearchIndex::catch_up_lookups() {
+  return db_.with([&](SQLite::Database& db) -> Result<void> {
+    SQLite::Transaction tx(db);
+    std::int64_t last = 0;
+    {
+      Prepared q(db_, "SELECT coalesce(max(id), 0) FROM log.messages");
+      if (q->executeStep()) last = q->getColumn(0).getInt64();
+    }
+    add_lookups(db_, last);
     tx.commit();
     return {};
   });

@@ -11,6 +11,11 @@ namespace parley::store {
 // as `log`; the log's connection attaches this one as `search` to run searches. Its
 // commits are not fsync'ed: the index can be rebuilt from the log, and is, from the last
 // entry it recorded. `db` must outlive it.
+//
+// The file also holds the log's lookups by sender's client id and by time. They are
+// written with each batch of the index, not with each append: an index on the log costs
+// a page write per conversation per commit. SqliteChatStore finds a repeated client id
+// among the entries the lookups do not hold yet in memory.
 class SqliteSearchIndex final : public SearchIndex {
  public:
   static std::span<const char* const> migrations();
@@ -19,6 +24,9 @@ class SqliteSearchIndex final : public SearchIndex {
   Result<std::vector<Message>> unindexed(int limit) override;
   Result<void> add(std::span<const IndexEntry> entries, std::int64_t up_to) override;
   Result<void> remove(std::int64_t message_id) override;
+  // Brings the lookups up to the end of the log (at start, before any append: after a
+  // crash or a lost index file they may trail it by any amount).
+  Result<void> catch_up_lookups();
 
  private:
   SqliteDatabase& db_;
