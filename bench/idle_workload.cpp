@@ -189,6 +189,7 @@ Row run_w4(const Options& options) {
   // 2. Every connection authenticates with its token (in parallel, `open_parallel` at a time).
   // -1: not measured (no server PID, or it could not be read).
   const std::int64_t rss_before = options.server_pid > 0 ? rss_kib(options.server_pid).value_or(-1) : -1;
+  const std::int64_t generator_rss_before = rss_kib(::getpid()).value_or(-1);
   CpuMeter generator_cpu(::getpid());
   CpuMeter server_cpu(options.server_pid);
   generator_cpu.start();
@@ -213,6 +214,7 @@ Row run_w4(const Options& options) {
   std::this_thread::sleep_for(std::chrono::duration<double>(options.hold_s));
   server_idle_cpu.stop();
   const std::int64_t rss_after = options.server_pid > 0 ? rss_kib(options.server_pid).value_or(-1) : -1;
+  const std::int64_t generator_rss_after = rss_kib(::getpid()).value_or(-1);
   const int held = idle.opened.load() - idle.closed.load();
 
   Latencies open_latency;
@@ -234,6 +236,10 @@ Row run_w4(const Options& options) {
     row.add("KiB/conn", static_cast<double>(rss_after - rss_before) / std::max(held, 1), 2);
   } else {
     row.add("KiB/conn", std::string("n/a"));
+  }
+  // The generator's side of the same connections: it must hold as many as the server.
+  if (generator_rss_before >= 0 && generator_rss_after >= 0) {
+    row.add("gen KiB/conn", static_cast<double>(generator_rss_after - generator_rss_before) / std::max(held, 1), 2);
   }
   row.add_cpu("gen CPU % (opening)", generator_cpu.percent());
   row.add_cpu("server CPU % (opening)", server_cpu.percent());

@@ -36,13 +36,21 @@ int main(int argc, char** argv) {
   std::string data_parent;
   std::vector<std::string> server_args;
   bool json = false;
-  app.add_option("--server", server, "server URL (http://HOST:PORT); ignored with --spawn")->capture_default_str();
+  bool tls = false;
+  bool insecure_tls = false;
+  app.add_option("--server", server,
+                 "server URL: http://HOST:PORT or ws://, or https:// or wss:// for TLS; ignored with --spawn")
+      ->capture_default_str();
   app.add_option("--workload", workload,
                  "w1 (throughput), w2 (latency at --rate), w4 (idle connections), w5 (offline delivery)")
       ->check(CLI::IsMember({"w1", "w2", "w4", "w5"}))
       ->capture_default_str();
   app.add_option("--spawn", spawn,
                  "start this parleyd on a free port with a temp data dir, cheap Argon2id and raised limits");
+  app.add_flag("--tls", tls,
+               "with --spawn: start parleyd with --tls-self-signed and connect over https:// and wss:// "
+               "(any certificate accepted); parleyd only, the fake server speaks plain text");
+  app.add_flag("--insecure-tls", insecure_tls, "accept any TLS certificate from --server (self-signed)");
   app.add_option("--data-parent", data_parent, "with --spawn: where to make its data dir (default $TMPDIR or /tmp)");
   app.add_option("--server-pid", options.server_pid, "PID of the server, for its CPU and RSS (set by --spawn)");
   app.add_option("--threads", options.threads, "generator threads, one io_context each")->capture_default_str();
@@ -73,23 +81,27 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   std::unique_ptr<SpawnedServer> spawned;
+  bool verify_tls = !insecure_tls;
   if (!spawn.empty()) {
-    auto started = SpawnedServer::start({spawn, server_args, data_parent});
+    auto started = SpawnedServer::start({spawn, server_args, data_parent, tls});
     if (!started) return fail(started.error().message);
     spawned = std::move(*started);
     server = spawned->url();
     options.server_pid = spawned->pid();
+    verify_tls = false;  // its certificate is self-signed
   } else if (!server_args.empty()) {
     return fail("parleyd arguments after -- need --spawn");
   }
-  auto target = parse_target(server);
+  auto target = parse_target(server, verify_tls);
   if (!target) return fail(target.error().message);
+  if (tls && !target->is_tls()) return fail("--tls needs --spawn, or give an https:// or wss:// --server URL");
   options.target = *target;
 
   Row row = workload == "w1"   ? run_w1(options)
             : workload == "w2" ? run_w2(options)
             : workload == "w4" ? run_w4(options)
                                : run_w5(options);
+  row.add("transport", options.target.is_tls() ? "TLS" : "plain");
   if (spawned) {
     const int status = spawned->stop();
     if (status != 0)

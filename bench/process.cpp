@@ -95,6 +95,7 @@ proto::Result<std::unique_ptr<SpawnedServer>> SpawnedServer::start(const Options
   std::unique_ptr<SpawnedServer> server(new SpawnedServer());
   server->data_dir_ = pattern;
   server->log_path_ = pattern + ".log";
+  server->tls_ = options.tls;
   const std::string port_file = pattern + "/port";
 
   std::vector<std::string> args = {options.parleyd,
@@ -114,6 +115,7 @@ proto::Result<std::unique_ptr<SpawnedServer>> SpawnedServer::start(const Options
                                    "1000000",
                                    "--max-connections-per-ip",
                                    "100000"};
+  if (options.tls) args.push_back("--tls-self-signed");
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

@@ -39,7 +39,8 @@ class CpuMeter {
 };
 
 // A parleyd started by the benchmark: 127.0.0.1 on a free port, a fresh data directory
-// (removed again), cheap Argon2id and limits raised for load. Stopped with SIGTERM
+// (removed again), cheap Argon2id and limits raised for load; with `tls`, serving TLS
+// with a self-signed certificate (--tls-self-signed). Stopped with SIGTERM
 // (then SIGKILL after a grace period) by stop() or the destructor, and sent SIGTERM by
 // the kernel if the benchmark process dies first.
 class SpawnedServer {
@@ -48,6 +49,7 @@ class SpawnedServer {
     std::string parleyd;                  // path of the binary
     std::vector<std::string> extra_args;  // appended last, so they win
     std::string data_parent;              // where the data directory is made ("": $TMPDIR or /tmp)
+    bool tls = false;                     // serve https:// and wss:// with a self-signed certificate
   };
   static proto::Result<std::unique_ptr<SpawnedServer>> start(const Options& options);
   ~SpawnedServer();
@@ -55,7 +57,7 @@ class SpawnedServer {
   SpawnedServer& operator=(const SpawnedServer&) = delete;
 
   pid_t pid() const { return pid_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_); }
   const std::string& data_dir() const { return data_dir_; }
   const std::string& log_path() const { return log_path_; }
   // Stops the server; returns its exit status (128 + signal when killed).
@@ -65,6 +67,7 @@ class SpawnedServer {
   SpawnedServer() = default;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  bool tls_ = false;
   std::string data_dir_;
   std::string log_path_;
   bool keep_log_ = false;

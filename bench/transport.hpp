@@ -9,8 +9,9 @@
 #include "proto/errors.hpp"
 
 // The generator's connections: many per thread, driven by C++20 coroutines on the
-// calling coroutine's executor. No Beast type appears here: transport.cpp is the only
-// translation unit of the benchmark that compiles Beast (it costs minutes).
+// calling coroutine's executor, over plain TCP or TLS. No Beast or OpenSSL type appears
+// here: transport_plain.cpp and transport_tls.cpp are the only translation units of the
+// benchmark that compile Beast (each costs minutes).
 //
 // Neither class is thread-safe. Use each from coroutines on one single-threaded
 // io_context; at most one read and one write may be outstanding at a time.
@@ -18,15 +19,30 @@ namespace parley::bench {
 
 namespace asio = boost::asio;
 
-// Where the server listens: numeric host (no name lookup in the hot path) and port.
+// The OpenSSL client context that every TLS connection to a target is made from (it is
+// thread-safe to share). Defined in transport_tls.cpp.
+class TlsContext;
+
+// Where the server listens: numeric host (no name lookup in the hot path) and port, and
+// whether to speak TLS there.
 struct ServerTarget {
   std::string host;
   std::string port;
+  // The URL's host when it was a name (resolved into `host`): TLS sends it as SNI and,
+  // when verifying, checks the certificate against it. Empty when the URL gave an address.
+  std::string name;
+  // Set for https:// and wss:// URLs; null for plain http:// and ws://.
+  std::shared_ptr<TlsContext> tls;
+
+  bool is_tls() const { return tls != nullptr; }
   std::string host_header() const { return host + ":" + port; }
 };
 
-// Parses http://HOST:PORT or ws://HOST:PORT (plain text only: TLS would measure OpenSSL).
-proto::Result<ServerTarget> parse_target(std::string_view url);
+// Parses http://, ws:// (plain) or https://, wss:// (TLS) URLs of the form
+// SCHEME://HOST:PORT. With `verify_tls` a TLS server must show a certificate that the
+// system's CAs vouch for, for the URL's host; without, any certificate is accepted (a
+// self-signed one, as the client's --insecure-tls does).
+proto::Result<ServerTarget> parse_target(std::string_view url, bool verify_tls);
 
 // One WebSocket connection to the server's /ws endpoint.
 class WsConnection {
