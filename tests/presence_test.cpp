@@ -130,6 +130,24 @@ TEST_F(PresenceTest, TypingReachesThePeerButNeverFromAnInvisibleUser) {
             proto::Errc::not_found);
 }
 
+TEST_F(PresenceTest, AChosenStatusOutlivesARestartSoInvisibleStaysHidden) {
+  {
+    auto bob = device(*server_, "bob", "phone");
+    ASSERT_TRUE(bob->request(proto::type::kPresenceSet, {{"status", "invisible"}}));
+  }
+  server_->restart();
+  auto alice = device(*server_, "alice", "phone");
+  auto bob = device(*server_, "bob", "phone");
+  EXPECT_FALSE(presence_of(*alice, kBob, 500ms));  // no "online" for a user who chose to hide
+  auto list = alice->call<proto::FriendsListResult>(proto::type::kFriendsList, proto::FriendsListRequest{});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->friends.size(), 1u);
+  EXPECT_EQ(list->friends[0].presence, "offline");
+  ASSERT_TRUE(bob->request(proto::type::kPresenceSet, {{"status", "away"}}));
+  EXPECT_EQ(presence_of(*alice, kBob), "away");
+  EXPECT_FALSE(bob->request(proto::type::kPresenceSet, {{"status", "sleeping"}}));
+}
+
 TEST_F(PresenceTest, AVanishedDeviceGoesOfflineAfterTheIdleTimeout) {
   auto alice = device(*server_, "alice", "phone");
   int fd = silent_login(server_->port(), "bob", "lost");

@@ -107,7 +107,7 @@ int run(const Config& config) {
   ChatService chat((*store)->chat(), (*store)->accounts(), writer, indexer, registry, may_message, system_clock(),
                    {config.max_text_chars, config.recall_window_s * 1000});
   add_chat_handlers(dispatcher, chat);
-  PresenceService presence(registry, (*store)->chat(), [&friends](std::int64_t user) { return friends.friend_ids(user); },
+  PresenceService presence(registry, (*store)->accounts(), (*store)->chat(), [&friends](std::int64_t user) { return friends.friend_ids(user); },
                            system_clock(), {});
   presence.attach();
   add_presence_handlers(dispatcher, presence);

@@ -8,18 +8,29 @@ using proto::Errc;
 using proto::make_error;
 namespace presence = proto::presence;
 
-PresenceService::PresenceService(SessionRegistry& registry, store::ChatStore& chat, FriendsOf friends_of, Clock clock,
-                                 Options options)
-    : registry_(registry), chat_(chat), friends_of_(std::move(friends_of)), clock_(std::move(clock)), options_(options) {}
+PresenceService::PresenceService(SessionRegistry& registry, store::AccountsStore& accounts, store::ChatStore& chat,
+                                 FriendsOf friends_of, Clock clock, Options options)
+    : registry_(registry),
+      accounts_(accounts),
+      chat_(chat),
+      friends_of_(std::move(friends_of)),
+      clock_(std::move(clock)),
+      options_(options) {}
 
 void PresenceService::attach() {
   registry_.set_online_observer([this](std::int64_t user_id, bool online) { on_online_change(user_id, online); });
 }
 
 std::string PresenceService::chosen(std::int64_t user_id) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = chosen_.find(user_id); it != chosen_.end()) return it->second;
+  }
+  // First asked since start (usually at login, on a worker thread): read it once.
+  auto stored = accounts_.presence(user_id);
+  if (!stored) return presence::kOnline;  // no such user: nothing to hide
   std::lock_guard lock(mutex_);
-  auto it = chosen_.find(user_id);
-  return it == chosen_.end() ? presence::kOnline : it->second;
+  return chosen_.emplace(user_id, std::move(*stored)).first->second;
 }
 
 bool PresenceService::is_invisible(std::int64_t user_id) const { return chosen(user_id) == presence::kInvisible; }
@@ -54,6 +65,7 @@ proto::Status PresenceService::set_status(const Session& session, const proto::P
     return make_error(Errc::bad_request, "status must be online, away, busy or invisible", "status");
   }
   std::string before = visible_status(session.user_id);
+  if (auto stored = accounts_.set_presence(session.user_id, s); !stored) return to_wire(stored.error());
   {
     std::lock_guard lock(mutex_);
     chosen_[session.user_id] = s;

@@ -12,13 +12,16 @@
 #include "proto/messages.hpp"
 #include "server/services/accounts_service.hpp"
 #include "server/sessions/session_registry.hpp"
+#include "server/store/accounts_store.hpp"
 #include "server/store/chat_store.hpp"
 
 namespace parley::server {
 
-// Presence (online, away, busy, invisible, offline) and typing indicators, in memory on
-// this node (docs/protocol.md, "Presence"). A user's friends see their presence change
-// live; an invisible user looks offline and sends no typing events. Thread-safe.
+// Presence (online, away, busy, invisible, offline) and typing indicators (docs/protocol.md,
+// "Presence"). A user's friends see their presence change live; an invisible user looks
+// offline and sends no typing events. Who is connected is known on this node; the
+// status a user chose is stored (an invisible user stays invisible across restarts) and
+// cached here. Thread-safe.
 class PresenceService {
  public:
   // The friends of a user: whom presence changes are told to.
@@ -26,9 +29,10 @@ class PresenceService {
   struct Options {
     std::int64_t typing_interval_ms = 2000;  // at most one typing event per user and conversation per interval
   };
-  // `registry` and `chat` must outlive the service. Call attach() before the server starts.
-  PresenceService(SessionRegistry& registry, store::ChatStore& chat, FriendsOf friends_of, Clock clock,
-                  Options options);
+  // `registry`, `accounts` and `chat` must outlive the service. Call attach() before the
+  // server starts.
+  PresenceService(SessionRegistry& registry, store::AccountsStore& accounts, store::ChatStore& chat,
+                  FriendsOf friends_of, Clock clock, Options options);
 
   // Follows the registry's online/offline changes.
   void attach();
@@ -47,12 +51,13 @@ class PresenceService {
   std::string chosen(std::int64_t user_id) const;
 
   SessionRegistry& registry_;
+  store::AccountsStore& accounts_;
   store::ChatStore& chat_;
   FriendsOf friends_of_;
   Clock clock_;
   Options options_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::int64_t, std::string> chosen_;  // GUARDED_BY(mutex_); absent: online
+  mutable std::unordered_map<std::int64_t, std::string> chosen_;  // GUARDED_BY(mutex_); absent: not read yet
   std::unordered_map<std::int64_t, std::unordered_map<std::int64_t, std::int64_t>> last_typing_;  // GUARDED_BY(mutex_)
 };
 

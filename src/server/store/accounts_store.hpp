@@ -73,6 +73,10 @@ class AccountsStore {
   virtual Result<void> change_password(std::int64_t user_id, std::string_view password_hash,
                                        const Token& token, std::int64_t now) = 0;
   virtual Result<std::int64_t> delete_expired_tokens(std::int64_t now) = 0;
+
+  // The presence a user chose (online, away, busy or invisible), kept across restarts.
+  virtual Result<std::string> presence(std::int64_t user_id) = 0;
+  virtual Result<void> set_presence(std::int64_t user_id, std::string_view status) = 0;
 };
 
 }  // namespace parley::store

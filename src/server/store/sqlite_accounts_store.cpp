@@ -50,6 +50,8 @@ constexpr const char* kMigrations[] = {
       INSERT INTO users_nickname(users_nickname, rowid, nickname) VALUES ('delete', old.id, old.nickname);
     END;
     )sql",
+    // 3: the presence a user chose (online, away, busy, invisible), kept across restarts.
+    "ALTER TABLE users ADD COLUMN presence TEXT NOT NULL DEFAULT 'online';",
 };
 
 constexpr const char* kUserColumns =
@@ -192,6 +194,26 @@ Result<std::vector<User>> SqliteAccountsStore::search_users(std::string_view que
 Result<std::int64_t> SqliteAccountsStore::count_users() {
   return db_.with([](SQLite::Database& db) -> Result<std::int64_t> {
     return db.execAndGet("SELECT count(*) FROM users").getInt64();
+  });
+}
+
+Result<std::string> SqliteAccountsStore::presence(std::int64_t user_id) {
+  return db_.with([&](SQLite::Database&) -> Result<std::string> {
+    Prepared q(db_, "SELECT presence FROM users WHERE id = ?");
+    q->bind(1, user_id);
+    if (!q->executeStep()) return Error{Errc::not_found, "no such user"};
+    return q->getColumn(0).getString();
+  });
+}
+
+Result<void> SqliteAccountsStore::set_presence(std::int64_t user_id, std::string_view status) {
+  return db_.with([&](SQLite::Database& db) -> Result<void> {
+    Prepared q(db_, "UPDATE users SET presence = ? WHERE id = ?");
+    q->bind(1, std::string(status));
+    q->bind(2, user_id);
+    q->exec();
+    if (db.getChanges() == 0) return Error{Errc::not_found, "no such user"};
+    return {};
   });
 }
 

@@ -26,6 +26,8 @@ class SqliteAccountsStore final : public AccountsStore {
   Result<void> change_password(std::int64_t user_id, std::string_view password_hash, const Token& token,
                                std::int64_t now) override;
   Result<std::int64_t> delete_expired_tokens(std::int64_t now) override;
+  Result<std::string> presence(std::int64_t user_id) override;
+  Result<void> set_presence(std::int64_t user_id, std::string_view status) override;
 
  private:
   template <class Bind>
