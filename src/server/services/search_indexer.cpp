@@ -1,7 +1,5 @@
 #include "server/services/search_indexer.hpp"
 
-#include "server/background_thread.hpp"
-
 #include <pthread.h>
 
 #include <vector>
@@ -95,7 +93,6 @@ std::size_t SearchIndexer::index_page() {
 
 void SearchIndexer::run() {
   pthread_setname_np(pthread_self(), "parley-indexer");  // for top -H and perf
-  run_as_background_thread();
   for (;;) {
     // Many entries to a transaction: while one page is indexed, the next one gathers.
     while (index_page() > 0) {

@@ -1,5 +1,4 @@
 // The SQLite Store: one database, one store per domain on it.
-#include "server/background_thread.hpp"
 #include "server/store/sqlite_accounts_store.hpp"
 #include "server/store/sqlite_chat_store.hpp"
 #include "server/store/sqlite_database.hpp"
@@ -39,7 +38,6 @@ class Checkpointer {
  private:
   void run() {
     pthread_setname_np(pthread_self(), "parley-ckpt");
-    server::run_as_background_thread();
     std::vector<std::unique_ptr<SQLite::Database>> dbs;
     for (const auto& path : paths_) {
       dbs.push_back(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE));
