@@ -199,8 +199,9 @@ TEST_F(ChatStoreTest, SearchFindsCjkWordsInsideSentencesAndOnlyInOwnConversation
   EXPECT_TRUE(chat().search({carol_, server::match_query("北京"), {}, {}, {}, 10})->empty());
 }
 
-TEST(MessageWriter, ConcurrentAppendsGetDistinctConsecutiveSeqs) {
-  auto dir = std::filesystem::temp_directory_path() / ("parley-writer-" + std::to_string(::getpid()));
+// Appends from many threads, with commits as soon as possible or at most one per interval.
+void concurrent_appends_get_distinct_consecutive_seqs(server::MessageWriter::Options options) {
+  auto dir = std::filesystem::temp_directory_path() / ("parley-writer-" + std::to_string(::getpid()) + "-" + std::to_string(options.commit_interval.count()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   auto store = std::move(*open_sqlite_store({(dir / "db").string(), false}));
@@ -208,7 +209,7 @@ TEST(MessageWriter, ConcurrentAppendsGetDistinctConsecutiveSeqs) {
   store->accounts().create_user({"bob", "h", "b", 1});
   auto conversation = *store->chat().direct_conversation(10001, 10002, 1);
   {
-    server::MessageWriter writer(store->chat(), 16);
+    server::MessageWriter writer(store->chat(), options);
     std::vector<std::thread> threads;
     std::vector<std::vector<std::int64_t>> seqs(8);
     for (int t = 0; t < 8; ++t) {
@@ -228,6 +229,14 @@ TEST(MessageWriter, ConcurrentAppendsGetDistinctConsecutiveSeqs) {
   for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
   store.reset();
   std::filesystem::remove_all(dir);
+}
+
+TEST(MessageWriter, ConcurrentAppendsGetDistinctConsecutiveSeqs) {
+  concurrent_appends_get_distinct_consecutive_seqs({.max_batch = 16, .commit_interval = {}});
+}
+
+TEST(MessageWriter, ConcurrentAppendsGetDistinctConsecutiveSeqsWithACommitInterval) {
+  concurrent_appends_get_distinct_consecutive_seqs({.max_batch = 16, .commit_interval = std::chrono::milliseconds(2)});
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ struct Config {
 
   // [store]
   std::string store_synchronous = "full";  // full or normal
+  std::int64_t commit_interval_us = 1000;   // the message writer commits at most once per interval
 
   // [chat]
   bool allow_strangers = true;  // users who are not friends may message each other (unless one refuses)

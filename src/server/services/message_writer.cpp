@@ -9,8 +9,10 @@
 
 namespace parley::server {
 
-MessageWriter::MessageWriter(store::ChatStore& store, std::size_t max_batch)
-    : store_(store), max_batch_(max_batch), completer_([this] { complete(); }), thread_([this] { run(); }) {}
+MessageWriter::MessageWriter(store::ChatStore& store, Options options)
+    : store_(store), options_(options), completer_([this] { complete(); }), thread_([this] { run(); }) {}
+
+MessageWriter::MessageWriter(store::ChatStore& store) : MessageWriter(store, Options{}) {}
 
 MessageWriter::~MessageWriter() {
   {
@@ -47,17 +49,22 @@ store::Result<store::Appended> MessageWriter::append(store::NewMessage message) 
 
 void MessageWriter::run() {
   pthread_setname_np(pthread_self(), "parley-writer");  // for top -H and perf
+  const std::size_t max_batch = options_.max_batch;
+  auto last_commit = std::chrono::steady_clock::time_point{};
   for (;;) {
     std::vector<Pending> batch;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is written
+      wake_.wait_until(lock, last_commit + options_.commit_interval,
+                       [this, max_batch] { return stopping_ || queue_.size() >= max_batch; });
+      last_commit = std::chrono::steady_clock::now();
       // Whatever queued while the last batch was committing goes into this one.
-      if (queue_.size() <= max_batch_) {
+      if (queue_.size() <= max_batch) {
         batch.swap(queue_);
       } else {
-        auto end = queue_.begin() + static_cast<std::ptrdiff_t>(max_batch_);
+        auto end = queue_.begin() + static_cast<std::ptrdiff_t>(max_batch);
         batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
         queue_.erase(queue_.begin(), end);
       }

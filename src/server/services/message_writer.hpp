@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -21,7 +22,15 @@ class MessageWriter {
   // second thread, in submit order: the next batch is written meanwhile.
   using Done = std::function<void(store::Result<store::Appended>)>;
 
-  explicit MessageWriter(store::ChatStore& store, std::size_t max_batch = 2000);
+  struct Options {
+    std::size_t max_batch = 2000;  // messages per transaction at most
+    // A commit starts at least this long after the one before, unless a full batch is
+    // waiting: at a steady trickle, messages then share commits instead of each paying
+    // for one (page writes and an fsync). A message after a quiet spell is not delayed.
+    std::chrono::microseconds commit_interval{0};
+  };
+  MessageWriter(store::ChatStore& store, Options options);
+  explicit MessageWriter(store::ChatStore& store);
   // Writes what is queued, then stops.
   ~MessageWriter();
   MessageWriter(const MessageWriter&) = delete;
@@ -46,7 +55,7 @@ class MessageWriter {
   void complete();  // the second thread: runs the Done callbacks of committed batches
 
   store::ChatStore& store_;
-  const std::size_t max_batch_;
+  const Options options_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Pending> queue_;  // GUARDED_BY(mutex_)
