@@ -210,8 +210,7 @@ TEST(BadInput, TooManyConnectionsFromOneAddressAreRefused) {
 
 // Several requests in one frame, sent without waiting: answered in order, sends stored
 // in order, a bad line answered in its place, and the connection keeps working.
-TEST(BadInput, PipelinedRequestsInOneFrameAreAnsweredInOrder) {
-  ServerProcess server;
+void expect_pipelined_requests_answered_in_order(const ServerProcess& server) {
   register_and_login(server, "alice");
   register_and_login(server, "bob");
   auto s = raw(server);
@@ -258,6 +257,17 @@ TEST(BadInput, PipelinedRequestsInOneFrameAreAnsweredInOrder) {
   EXPECT_EQ(last_seq, 20);
   s->send_text(R"({"id":"after","type":"ping"})");
   EXPECT_EQ(code_of(next_answer()), "ok");
+}
+
+TEST(BadInput, PipelinedRequestsInOneFrameAreAnsweredInOrder) {
+  ServerProcess server;
+  expect_pipelined_requests_answered_in_order(server);
+}
+
+// The same over wss://: the frame and its answers cross TLS records of their own.
+TEST(BadInput, PipelinedRequestsInOneFrameAreAnsweredInOrderOverTls) {
+  ServerProcess server({"--tls-self-signed"});
+  expect_pipelined_requests_answered_in_order(server);
 }
 
 }  // namespace

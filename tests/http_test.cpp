@@ -32,8 +32,7 @@ TEST(Http, HealthAndReadiness) {
   EXPECT_EQ(json::parse(ready.body).at("status"), "ready");
 }
 
-TEST(Http, RegisterLoginProfileAndLogoutLikeCurl) {
-  ServerProcess server;
+void register_login_profile_and_logout(const ServerProcess& server) {
   auto reg = http(server, "POST", "/api/v1/register", R"({"username":"alice","password":"correct horse 1"})");
   ASSERT_EQ(reg.status, 200) << reg.body;
   EXPECT_EQ(json::parse(reg.body).at("result").at("user_id"), 10001);
@@ -55,6 +54,16 @@ TEST(Http, RegisterLoginProfileAndLogoutLikeCurl) {
   ASSERT_TRUE(kicked);
   EXPECT_EQ(kicked->data.at("reason"), "logged_out");
   EXPECT_EQ(http(server, "POST", "/api/v1/profile_get", "", token).status, 401);
+}
+
+TEST(Http, RegisterLoginProfileAndLogoutLikeCurl) {
+  ServerProcess server;
+  register_login_profile_and_logout(server);
+}
+
+TEST(Http, RegisterLoginProfileAndLogoutOverTls) {
+  ServerProcess server({"--tls-self-signed"});
+  register_login_profile_and_logout(server);
 }
 
 TEST(Http, LoginOverHttpSignsOutTheSameDevicesWebSocket) {

@@ -1,4 +1,6 @@
 // parleyd as a process: settings, exposure checks, TLS and graceful shutdown.
+#include <thread>
+
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -52,6 +54,41 @@ TEST(Server, ServesTlsWithASelfSignedCertificate) {
   auto strict = server.options();
   strict.verify_tls = true;
   EXPECT_FALSE(client::Client::connect(strict));
+}
+
+// Messages bigger than a TLS record, both ways: a 60 KB request and a history answer of
+// many 4,000-character messages.
+TEST(Server, TlsCarriesMessagesOfManyRecords) {
+  ServerProcess server({"--tls-self-signed"});
+  auto alice = register_and_login(server, "alice");
+  register_and_login(server, "bob");
+  auto big = alice->request("no_such_type", {{"padding", std::string(60'000, 'p')}});
+  EXPECT_EQ(big.error().code, proto::Errc::unknown_type) << big.error().message;
+  std::int64_t conversation = 0;
+  for (int i = 0; i < 30; ++i) {
+    proto::MessageSendRequest send;
+    send.to = 10002;
+    send.client_id = "big-" + std::to_string(i);
+    send.body = {{"text", std::string(4000, static_cast<char>('a' + i % 26))}};
+    auto sent = alice->call<proto::MessageSendResult>(proto::type::kMessageSend, send);
+    ASSERT_TRUE(sent) << sent.error().message;
+    conversation = sent->conversation_id;
+  }
+  auto history = alice->call<proto::MessagesResult>(proto::type::kHistory, proto::HistoryRequest{conversation, {}, 50});
+  ASSERT_TRUE(history) << history.error().message;
+  ASSERT_EQ(history->messages.size(), 30u);
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_EQ(history->messages[i].body.at("text").as_string(), std::string(4000, static_cast<char>('a' + i % 26)));
+  }
+}
+
+// The client library answers pings: its idle wss:// connection outlives several idle timeouts.
+TEST(Server, AnIdleWssClientThatAnswersPingsStaysConnected) {
+  ServerProcess server({"--tls-self-signed", "--idle-timeout-ms", "1000"});
+  auto c = register_and_login(server, "alice");
+  std::this_thread::sleep_for(4s);
+  EXPECT_TRUE(c->is_open());
+  EXPECT_TRUE(c->request(proto::type::kPing, {}));
 }
 
 TEST(Server, ShutdownTellsClientsAndExitsCleanly) {

@@ -6,6 +6,7 @@
 
 #include "server/net/shared_state.hpp"
 #include "server/net/tls_files.hpp"
+#include "server/net/tls_socket.hpp"
 
 namespace parley::server {
 
@@ -41,16 +42,18 @@ struct NetServer::Impl {
       spdlog::info("tls self_signed=true cert={}", files.cert);
     }
     if (files.cert.empty()) return {};
-    tls.emplace(ssl::context::tls_server);
-    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    ssl::context& context = tls.emplace().context();
+    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    // No TLS 1.2 renegotiation: a client could otherwise make a read wait on writing.
+    SSL_CTX_set_options(context.native_handle(), SSL_OP_NO_RENEGOTIATION);
     // OpenSSL frees a connection's record buffers while it has nothing to read or write,
-    // which is most of an idle connection's life (an idle wss connection: 74 -> 47 KiB).
-    SSL_CTX_set_mode(tls->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    // which is most of an idle connection's life (tls_socket.hpp).
+    SSL_CTX_set_mode(context.native_handle(), SSL_MODE_RELEASE_BUFFERS);
     beast::error_code ec;
-    tls->use_certificate_chain_file(files.cert, ec);
+    context.use_certificate_chain_file(files.cert, ec);
     if (ec) return proto::make_error(proto::Errc::bad_request, "setting tls.cert: cannot load " + files.cert + ": " + ec.message());
-    tls->use_private_key_file(files.key, ssl::context::pem, ec);
+    context.use_private_key_file(files.key, ssl::context::pem, ec);
     if (ec) return proto::make_error(proto::Errc::bad_request, "setting tls.key: cannot load " + files.key + ": " + ec.message());
     return {};
   }
@@ -157,6 +160,8 @@ struct NetServer::Impl {
 
   const Config& config;
   int io_threads;
+  // Before the io_contexts, so that it outlives the sessions they destroy.
+  std::optional<TlsContext> tls;
   asio::thread_pool workers;
   // Declared before ioc, so that they outlive it: ioc's pending accept holds a socket of
   // one of them.
@@ -165,7 +170,6 @@ struct NetServer::Impl {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;  // until shutdown
   std::size_t next = 0;
   tcp::acceptor acceptor;
-  std::optional<ssl::context> tls;
   std::shared_ptr<SharedState> state;
 };
 

@@ -3,7 +3,6 @@
 // Beast coroutines are expensive to compile, so each stream type gets its own file.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "proto/codec.hpp"
 #include "proto/messages.hpp"
 #include "server/net/shared_state.hpp"
+#include "server/net/tls_socket.hpp"
 #include "server/net/websocket_idle.hpp"
 #include "server/token_bucket.hpp"
 
@@ -39,9 +39,9 @@ inline proto::Error rate_limited(const TokenBucket& bucket) {
 // Opening and closing a stream differ between plain TCP and TLS.
 inline awaitable<bool> handshake(beast::tcp_stream&, const Config&) { co_return true; }
 
-inline awaitable<bool> handshake(beast::ssl_stream<beast::tcp_stream>& stream, const Config& c) {
-  beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(c.handshake_timeout_ms));
-  auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+inline awaitable<bool> handshake(TlsSocket& stream, const Config& c) {
+  stream.expires_after(std::chrono::milliseconds(c.handshake_timeout_ms));
+  auto [ec] = co_await stream.async_handshake(use_tuple);
   if (ec) spdlog::debug("tls handshake failed error=\"{}\"", ec.message());
   co_return !ec;
 }
@@ -52,26 +52,30 @@ inline awaitable<void> shutdown_stream(beast::tcp_stream& stream) {
   co_return;
 }
 
-inline awaitable<void> shutdown_stream(beast::ssl_stream<beast::tcp_stream>& stream) {
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+// close_notify, then as for plain TCP.
+inline awaitable<void> shutdown_stream(TlsSocket& stream) {
+  stream.expires_after(std::chrono::seconds(2));
   co_await stream.async_shutdown(use_tuple);
+  beast::error_code ec;
+  stream.next_layer().shutdown(tcp::socket::shutdown_send, ec);
 }
+
+// The HTTP phase's deadline for what it reads and writes next.
+inline void expires_after(beast::tcp_stream& stream, std::chrono::milliseconds after) { stream.expires_after(after); }
+inline void expires_after(TlsSocket& stream, std::chrono::milliseconds after) { stream.expires_after(after); }
 
 // The layer a WebSocket runs on after the upgrade. A plain connection drops its
 // tcp_stream: the WebSocket keeps its own timeouts, and the tcp_stream's timer and shared
-// state would cost ~0.5 KiB per idle connection. TLS keeps it (ssl_stream owns it).
+// state would cost ~0.5 KiB per idle connection. TLS keeps its stream (and drops the
+// deadline's timer when the session starts: disarm_stream_timer).
 inline tcp::socket websocket_layer(beast::tcp_stream&& stream) { return stream.release_socket(); }
-
-inline beast::ssl_stream<beast::tcp_stream> websocket_layer(beast::ssl_stream<beast::tcp_stream>&& stream) {
-  return std::move(stream);
-}
+inline TlsSocket websocket_layer(TlsSocket&& stream) { return std::move(stream); }
 
 inline tcp::socket& raw_socket(tcp::socket& socket) { return socket; }
-inline tcp::socket& raw_socket(beast::tcp_stream& stream) { return stream.socket(); }
 
-// The HTTP phase armed the tcp_stream's timer; the WebSocket's own timeouts replace it.
+// The HTTP phase's deadline; the WebSocket's own timeouts replace it.
 inline void disarm_stream_timer(tcp::socket&) {}
-inline void disarm_stream_timer(beast::tcp_stream& stream) { stream.expires_never(); }
+inline void disarm_stream_timer(TlsSocket& stream) { stream.expires_never(); }
 
 inline void log_session_end(std::exception_ptr error) {
   if (!error) return;
@@ -121,7 +125,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
 
   awaitable<void> run(std::shared_ptr<WebSocketSession> self) {
     const Config& c = state_->config;
-    disarm_stream_timer(beast::get_lowest_layer(ws_));
+    disarm_stream_timer(ws_.next_layer());
     websocket::stream_base::timeout timeouts{ms(c.handshake_timeout_ms), ms(c.idle_timeout_ms), true};
     ws_.set_option(timeouts);
     ws_.read_message_max(static_cast<std::size_t>(c.hard_max_frame_bytes));
@@ -136,18 +140,12 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     state_->track(id_, this->weak_from_this());
     // The server may have begun stopping while this handshake was under way.
     if (state_->stopping) begin_close(close_code::kRestart, "server shutting down");
-    if constexpr (kParks) {
-      beast::error_code ignored;
-      raw_socket(beast::get_lowest_layer(ws_)).non_blocking(true, ignored);  // for take_pong's peek
-    }
+    beast::error_code ignored;
+    raw_socket(beast::get_lowest_layer(ws_)).non_blocking(true, ignored);  // for take_pong's peek
     co_await read_loop(std::move(self));
   }
 
  private:
-  // A plain connection waits between messages with no read pending (websocket_idle.hpp);
-  // a TLS one keeps a read pending, since its stream may hold decrypted bytes.
-  static constexpr bool kParks = std::is_same_v<Stream, tcp::socket>;
-
   // Waits until the client sends something, then reads again in a new coroutine: an
   // idle connection holds no read and no coroutine frame.
   void await_readable(std::shared_ptr<WebSocketSession> self) {
@@ -160,21 +158,19 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     });
   }
 
-  // Whether the loop reads next or waits for the socket. It reads what Beast holds; when
-  // Beast holds nothing it waits (the wait ends at once if bytes are already there).
-  // After the wait, a pong is taken off the socket here rather than by a Beast read.
+  // Whether the loop reads next or waits for the socket. It reads what Beast (or, over
+  // TLS, OpenSSL) holds; when they hold nothing it waits (the wait ends at once if bytes
+  // are already there). After the wait, a pong is taken off the socket here rather than
+  // by a Beast read.
   bool should_wait() {
-    if constexpr (kParks) {
-      if (holds_unread_bytes(ws_)) return false;
-      if (!std::exchange(readable_, false)) return true;
-      if (!ping_outstanding(ws_)) return false;
-      for (;;) {
-        const Peeked peeked = take_pong(ws_);
-        if (peeked == Peeked::nothing) return true;
-        if (peeked == Peeked::other) return false;
-      }
+    if (holds_unread_bytes(ws_)) return false;
+    if (!std::exchange(readable_, false)) return true;
+    if (!ping_outstanding(ws_)) return false;
+    for (;;) {
+      const Peeked peeked = take_pong(ws_);
+      if (peeked == Peeked::nothing) return true;
+      if (peeked == Peeked::other) return false;
     }
-    return false;
   }
 
   // Runs `work` on this connection's thread: with the thread's SendBatch if it has one,
@@ -205,9 +201,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   }
 
   // Reads one message into message_, keeping at most max_frame_bytes of it. Returns
-  // false when the connection is done. A plain connection reads only when bytes are
-  // there; a TLS connection's first read may wait, so it reads into chunk_, a small
-  // array in the session, and the pending read holds no buffer of its own.
+  // false when the connection is done. Reads start only when bytes are there.
   awaitable<bool> read_message(bool& oversize) {
     const auto limit = static_cast<std::size_t>(state_->config.max_frame_bytes);
     message_.clear();
@@ -217,13 +211,11 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
       // The rest of a message is mostly in Beast's buffer already and goes straight into
       // message_, 16 KiB at a time.
       const std::size_t start = message_.size();
-      const bool into_chunk = first && !kParks;
       const std::size_t room = first ? kFirstRead : 16 * 1024;
-      if (!into_chunk) message_.resize(start + room);
-      asio::mutable_buffer buffer = into_chunk ? asio::mutable_buffer(chunk_.data(), chunk_.size())
-                                               : asio::mutable_buffer(message_.data() + start, room);
+      message_.resize(start + room);
+      asio::mutable_buffer buffer(message_.data() + start, room);
       auto [ec, n] = co_await ws_.async_read_some(buffer, use_tuple);
-      if (!into_chunk) message_.resize(start + n);
+      message_.resize(start + n);
       if (ec) {
         if (ec != websocket::error::closed && ec != asio::error::operation_aborted && ec != asio::error::eof &&
             ec != beast::error::timeout) {
@@ -231,7 +223,6 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
         }
         co_return false;
       }
-      if (into_chunk) message_.append(chunk_.data(), n);
       first = false;
       if (message_.size() > limit) {
         oversize = true;  // keep reading to the end of the message, discarding it
@@ -490,13 +481,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
   RequestContext ctx_;
   std::string message_;  // the message being read
   bool readable_ = false;  // the socket became readable since the last read began
-  // What a TLS connection's first read of a message fills (a plain one reads into message_).
-  struct NoChunk {
-    char* data() { return nullptr; }
-    std::size_t size() const { return 0; }
-  };
-  [[no_unique_address]] std::conditional_t<kParks, NoChunk, std::array<char, 512>> chunk_{};
-  static constexpr std::size_t kFirstRead = kParks ? 4 * 1024 : 512;
+  static constexpr std::size_t kFirstRead = 4 * 1024;
 
   // Pipelining, on the strand: answers in request order from first_slot_ on (empty while
   // the handler runs), and a timer that wakes the reader when an answer comes. Vectors,
@@ -598,7 +583,7 @@ awaitable<void> serve_http(std::shared_ptr<SharedState> state, Stream stream,
     http::request_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(static_cast<std::uint64_t>(c.max_frame_bytes));
-    beast::get_lowest_layer(stream).expires_after(ms(c.idle_timeout_ms));
+    expires_after(stream, ms(c.idle_timeout_ms));
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted) break;
     if (ec) {

@@ -70,10 +70,12 @@ awaitable<std::invoke_result_t<F&>> run_on_workers(SharedState& state, F& f) {
       state.workers, [&f]() -> awaitable<R> { co_return f(); }, use_awaitable);
 }
 
+class TlsContext;
+
 // Entry points of the two session translation units: serve one accepted socket.
 void start_plain_session(std::shared_ptr<SharedState> state, tcp::socket socket,
                          std::shared_ptr<SharedState::AddressSlot> slot);
-void start_tls_session(std::shared_ptr<SharedState> state, ssl::context& tls, tcp::socket socket,
+void start_tls_session(std::shared_ptr<SharedState> state, TlsContext& tls, tcp::socket socket,
                        std::shared_ptr<SharedState::AddressSlot> slot);
 
 }  // namespace parley::server::net

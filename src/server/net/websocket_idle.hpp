@@ -1,6 +1,6 @@
 #pragma once
 
-// What lets a plain WebSocket wait between messages with no read pending.
+// What lets a WebSocket wait between messages with no read pending.
 //
 // A pending Beast read costs its operation state plus the coroutine frames above it
 // (~2-3 KiB per idle connection). So between messages a session waits only for the
@@ -11,23 +11,31 @@
 //  - whether a ping is out, and resetting the idle counter when the session takes the
 //    pong off the socket itself: a pong would otherwise start a read that then stays
 //    pending until the next message.
+// Over TLS the same holds one layer down: OpenSSL may hold decrypted bytes, and a pong
+// is looked for in the decrypted stream.
 #include "server/net/net.hpp"
+#include "server/net/tls_socket.hpp"
 
 namespace parley::server::net {
 
 using PlainWebSocket = websocket::stream<tcp::socket, false>;
+using TlsWebSocket = websocket::stream<TlsSocket, false>;
 
-// Whether Beast holds read bytes not yet handed out (a frame or part of one).
+// Whether bytes read off the socket wait to be handed out: in Beast (a frame or part of
+// one) or, over TLS, in OpenSSL.
 bool holds_unread_bytes(PlainWebSocket& ws);
+bool holds_unread_bytes(TlsWebSocket& ws);
 
 // Whether Beast pinged the client and has heard nothing since: a pong may be coming.
 bool ping_outstanding(PlainWebSocket& ws);
+bool ping_outstanding(TlsWebSocket& ws);
 
 enum class Peeked { nothing, pong_taken, other };
 
 // Looks at what the client sent, without waiting: takes one whole pong frame off the
-// socket (and counts it as a sign of life, as Beast would), or says that something else
+// stream (and counts it as a sign of life, as Beast would), or says that something else
 // is there for Beast to read, or that nothing is. The socket must be non-blocking.
 Peeked take_pong(PlainWebSocket& ws);
+Peeked take_pong(TlsWebSocket& ws);
 
 }  // namespace parley::server::net
