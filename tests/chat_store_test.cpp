@@ -117,6 +117,33 @@ TEST_F(ChatStoreTest, ARepeatIsFoundAfterTheIndexFileIsLost) {
   EXPECT_EQ(chat().search({bob_, "", {}, 0, 100, 10})->size(), 2u);  // by time, from the rebuilt lookup
 }
 
+TEST(ChatStoreLimits, ClientIdsNotYetIndexedStayBoundedAndRepeatsAreStillFound) {
+  auto dir = std::filesystem::temp_directory_path() / ("parley-recent-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  SqliteOptions options{(dir / "db").string(), false};
+  options.max_unindexed_client_ids = 10;  // no indexer runs here: the writer catches up itself
+  auto store = std::move(*open_sqlite_store(options));
+  store->accounts().create_user({"alice", "h", "a", 1});
+  store->accounts().create_user({"bob", "h", "b", 1});
+  auto conversation = *store->chat().direct_conversation(10001, 10002, 1);
+  auto send = [&](const std::string& client_id) {
+    NewMessage m{conversation, 10001, client_id, "text", "{\"text\":\"hi\"}", 1};
+    auto r = store->chat().append({&m, 1});
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? (*r)[0] : Appended{};
+  };
+  for (int i = 1; i <= 25; ++i) EXPECT_FALSE(send("m" + std::to_string(i)).duplicate);
+  for (int i = 1; i <= 25; ++i) EXPECT_TRUE(send("m" + std::to_string(i)).duplicate) << i;
+  EXPECT_EQ(store->chat().messages_after(conversation, 0, 100)->size(), 25u);
+  {
+    SQLite::Database db((dir / "db-search").string(), SQLite::OPEN_READONLY);
+    EXPECT_GE(db.execAndGet("SELECT count(*) FROM message_client_ids").getInt(), 15);
+  }
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(ChatStoreTest, PagesForwardAndBackward) {
   for (int i = 1; i <= 10; ++i) send(alice_, "m" + std::to_string(i), "n" + std::to_string(i));
   auto after = *chat().messages_after(conversation_, 7, 100);

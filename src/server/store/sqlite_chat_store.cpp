@@ -1,5 +1,7 @@
 #include "server/store/sqlite_chat_store.hpp"
 
+#include "server/store/sqlite_search_index.hpp"
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -155,6 +157,18 @@ std::int64_t lookups_up_to(SqliteDatabase& db) {
 
 std::span<const char* const> SqliteChatStore::migrations() { return kMigrations; }
 
+void SqliteChatStore::trim_recent() {
+  if (recent_.size() > max_recent_) {
+    std::int64_t last = 0;
+    {
+      Prepared q(db_, "SELECT coalesce(max(id), 0) FROM messages");
+      if (q->executeStep()) last = q->getColumn(0).getInt64();
+    }
+    add_log_lookups(db_, "main", "search", last);
+  }
+  recent_.forget_up_to(lookups_up_to(db_));
+}
+
 std::string SqliteChatStore::RecentClientIds::key(std::int64_t sender_id, const std::string& client_id) {
   return std::to_string(sender_id) + ':' + client_id;
 }
@@ -235,7 +249,7 @@ Result<bool> SqliteChatStore::is_member(std::int64_t conversation_id, std::int64
 Result<std::vector<Appended>> SqliteChatStore::append(std::span<const NewMessage> batch) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<Appended>> {
     SQLite::Transaction tx(db);
-    recent_.forget_up_to(lookups_up_to(db_));
+    trim_recent();
     Appender appender(db_, recent_);
     std::vector<Appended> out;
     out.reserve(batch.size());
@@ -310,7 +324,7 @@ Result<std::int64_t> SqliteChatStore::mark_read(std::int64_t conversation_id, st
 Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) {
   return db_.with([&](SQLite::Database& db) -> Result<Appended> {
     SQLite::Transaction tx(db);
-    recent_.forget_up_to(lookups_up_to(db_));
+    trim_recent();
     Prepared wipe(db_,
                            "UPDATE messages SET body = '{}', recalled = 1 WHERE conversation_id = ? AND seq = ? "
                            "AND recalled = 0 RETURNING id");

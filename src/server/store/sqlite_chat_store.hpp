@@ -16,7 +16,9 @@ namespace parley::store {
 class SqliteChatStore final : public ChatStore {
  public:
   static std::span<const char* const> migrations();
-  explicit SqliteChatStore(SqliteDatabase& db) : db_(db) {}
+  // Past `max_recent` client ids not yet in the index file's lookups, append() brings the
+  // lookups up to date itself (the indexer is far behind), so memory stays bounded.
+  SqliteChatStore(SqliteDatabase& db, std::size_t max_recent) : db_(db), max_recent_(max_recent) {}
 
   Result<std::int64_t> direct_conversation(std::int64_t a, std::int64_t b, std::int64_t now) override;
   Result<std::vector<std::int64_t>> members(std::int64_t conversation_id) override;
@@ -43,6 +45,7 @@ class SqliteChatStore final : public ChatStore {
     void drop_uncommitted();
     // Forgets the entries up to `id`: the index file holds them now.
     void forget_up_to(std::int64_t id);
+    std::size_t size() const { return order_.size(); }
 
    private:
     static std::string key(std::int64_t sender_id, const std::string& client_id);
@@ -52,7 +55,12 @@ class SqliteChatStore final : public ChatStore {
   };
 
  private:
+  // Forgets the recent client ids the lookups hold, after bringing the lookups up to date
+  // if there are too many. Inside the caller's transaction.
+  void trim_recent();
+
   SqliteDatabase& db_;
+  const std::size_t max_recent_;
   RecentClientIds recent_;
 };
 

@@ -31,24 +31,23 @@ constexpr const char* kMigrations[] = {
     )sql",
 };
 
-// Adds the log's entries after lookups_up_to and up to `up_to` to the lookups.
-void add_lookups(SqliteDatabase& db, std::int64_t up_to) {
-  for (const char* sql : {"INSERT OR IGNORE INTO message_client_ids(sender_id, client_id, id) "
-                          "SELECT sender_id, client_id, id FROM log.messages "
-                          "WHERE id > (SELECT lookups_up_to FROM index_state WHERE id = 1) AND id <= ?",
-                          "INSERT OR IGNORE INTO message_times(conversation_id, created_at, id) "
-                          "SELECT conversation_id, created_at, id FROM log.messages "
-                          "WHERE id > (SELECT lookups_up_to FROM index_state WHERE id = 1) AND id <= ?",
-                          "UPDATE index_state SET lookups_up_to = max(lookups_up_to, ?) WHERE id = 1"}) {
+}  // namespace
+
+std::span<const char* const> SqliteSearchIndex::migrations() { return kMigrations; }
+
+void add_log_lookups(SqliteDatabase& db, const std::string& log, const std::string& index, std::int64_t up_to) {
+  const std::string after = "(SELECT lookups_up_to FROM " + index + ".index_state WHERE id = 1)";
+  for (const std::string& sql :
+       {"INSERT OR IGNORE INTO " + index + ".message_client_ids(sender_id, client_id, id) SELECT sender_id, "
+        "client_id, id FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
+        "INSERT OR IGNORE INTO " + index + ".message_times(conversation_id, created_at, id) SELECT "
+        "conversation_id, created_at, id FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
+        "UPDATE " + index + ".index_state SET lookups_up_to = max(lookups_up_to, ?) WHERE id = 1"}) {
     Prepared q(db, sql);
     q->bind(1, up_to);
     q->exec();
   }
 }
-
-}  // namespace
-
-std::span<const char* const> SqliteSearchIndex::migrations() { return kMigrations; }
 
 Result<std::vector<Message>> SqliteSearchIndex::unindexed(int limit) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
@@ -97,7 +96,7 @@ Result<void> SqliteSearchIndex::add(std::span<const IndexEntry> entries, std::in
     Prepared mark(db_, "UPDATE index_state SET up_to = max(up_to, ?) WHERE id = 1");
     mark->bind(1, up_to);
     mark->exec();
-    add_lookups(db_, up_to);
+    add_log_lookups(db_, "log", "main", up_to);
     tx.commit();
     return {};
   });
@@ -111,7 +110,7 @@ Result<void> SqliteSearchIndex::catch_up_lookups() {
       Prepared q(db_, "SELECT coalesce(max(id), 0) FROM log.messages");
       if (q->executeStep()) last = q->getColumn(0).getInt64();
     }
-    add_lookups(db_, last);
+    add_log_lookups(db_, "log", "main", last);
     tx.commit();
     return {};
   });

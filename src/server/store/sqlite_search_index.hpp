@@ -1,6 +1,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 
 #include "server/store/chat_store.hpp"
 #include "server/store/sqlite_database.hpp"
@@ -16,6 +17,11 @@ namespace parley::store {
 // written with each batch of the index, not with each append: an index on the log costs
 // a page write per conversation per commit. SqliteChatStore finds a repeated client id
 // among the entries the lookups do not hold yet in memory.
+// Adds the log's entries after the lookups' mark and up to `up_to` to the lookups by
+// client id and by time, and moves the mark. `log` and `index` name the two databases
+// as the connection `db` sees them ("main", or the name they are attached as).
+void add_log_lookups(SqliteDatabase& db, const std::string& log, const std::string& index, std::int64_t up_to);
+
 class SqliteSearchIndex final : public SearchIndex {
  public:
   static std::span<const char* const> migrations();

@@ -68,7 +68,7 @@ class SqliteStore final : public Store {
       : db_(options),
         search_db_({options.path + "-search", false}),
         accounts_(db_),
-        chat_(db_),
+        chat_(db_, options.max_unindexed_client_ids),
         friends_(db_),
         search_index_(search_db_) {
     // Domains in dependency order: later ones refer to users.

@@ -33,6 +33,9 @@ struct SqliteOptions {
   // PATH-search (rebuilt from the log if lost).
   std::string path;
   bool synchronous_full = true;  // FULL survives power loss; NORMAL survives a process crash
+  // Client ids of messages the index file's lookups do not hold yet, kept in memory (about
+  // 100 bytes each); past this many the writer brings the lookups up to date itself.
+  std::size_t max_unindexed_client_ids = 500'000;
 };
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options);
