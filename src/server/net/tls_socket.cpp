@@ -16,7 +16,10 @@ tcp::socket& socket_of(BIO* bio) { return *static_cast<tcp::socket*>(BIO_get_dat
 
 bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
 
-int bio_write(BIO* bio, const char* data, int size) {
+// One send or receive for OpenSSL on the connection's socket, retried on EINTR; -1 with
+// EBADF once the session has closed the socket.
+template <class Call>
+ssize_t socket_call(BIO* bio, Call call) {
   BIO_clear_retry_flags(bio);
   tcp::socket& socket = socket_of(bio);
   if (!socket.is_open()) {
@@ -25,23 +28,19 @@ int bio_write(BIO* bio, const char* data, int size) {
   }
   ssize_t n;
   do {
-    n = ::send(socket.native_handle(), data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
+    n = call(socket.native_handle());
   } while (n < 0 && errno == EINTR);
+  return n;
+}
+
+int bio_write(BIO* bio, const char* data, int size) {
+  ssize_t n = socket_call(bio, [&](int fd) { return ::send(fd, data, static_cast<std::size_t>(size), MSG_NOSIGNAL); });
   if (n < 0 && would_block(errno)) BIO_set_retry_write(bio);
   return static_cast<int>(n);
 }
 
 int bio_read(BIO* bio, char* data, int size) {
-  BIO_clear_retry_flags(bio);
-  tcp::socket& socket = socket_of(bio);
-  if (!socket.is_open()) {
-    errno = EBADF;
-    return -1;
-  }
-  ssize_t n;
-  do {
-    n = ::recv(socket.native_handle(), data, static_cast<std::size_t>(size), 0);
-  } while (n < 0 && errno == EINTR);
+  ssize_t n = socket_call(bio, [&](int fd) { return ::recv(fd, data, static_cast<std::size_t>(size), 0); });
   if (n < 0 && would_block(errno)) BIO_set_retry_read(bio);
   if (n == 0) BIO_set_flags(bio, BIO_FLAGS_IN_EOF);  // OpenSSL asks with BIO_eof
   return static_cast<int>(n);

@@ -169,6 +169,24 @@ void SqliteChatStore::trim_recent() {
   recent_.forget_up_to(lookups_up_to(db_));
 }
 
+std::vector<Appended> SqliteChatStore::append_and_commit(SQLite::Database& db, SQLite::Transaction& tx,
+                                                         std::span<const NewMessage> batch) {
+  trim_recent();
+  Appender appender(db_, recent_);
+  std::vector<Appended> out;
+  out.reserve(batch.size());
+  try {
+    for (const auto& m : batch) out.push_back(appender.append(db, m));
+    appender.finish();
+    tx.commit();
+  } catch (...) {
+    recent_.drop_uncommitted();  // a repeat of these must not be found: they are not stored
+    throw;
+  }
+  recent_.commit();
+  return out;
+}
+
 std::string SqliteChatStore::RecentClientIds::key(std::int64_t sender_id, const std::string& client_id) {
   return std::to_string(sender_id) + ':' + client_id;
 }
@@ -249,20 +267,7 @@ Result<bool> SqliteChatStore::is_member(std::int64_t conversation_id, std::int64
 Result<std::vector<Appended>> SqliteChatStore::append(std::span<const NewMessage> batch) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<Appended>> {
     SQLite::Transaction tx(db);
-    trim_recent();
-    Appender appender(db_, recent_);
-    std::vector<Appended> out;
-    out.reserve(batch.size());
-    try {
-      for (const auto& m : batch) out.push_back(appender.append(db, m));
-      appender.finish();
-      tx.commit();
-    } catch (...) {
-      recent_.drop_uncommitted();
-      throw;
-    }
-    recent_.commit();
-    return out;
+    return append_and_commit(db, tx, batch);
   });
 }
 
@@ -324,7 +329,6 @@ Result<std::int64_t> SqliteChatStore::mark_read(std::int64_t conversation_id, st
 Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) {
   return db_.with([&](SQLite::Database& db) -> Result<Appended> {
     SQLite::Transaction tx(db);
-    trim_recent();
     Prepared wipe(db_,
                            "UPDATE messages SET body = '{}', recalled = 1 WHERE conversation_id = ? AND seq = ? "
                            "AND recalled = 0 RETURNING id");
@@ -333,18 +337,7 @@ Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int6
     if (!wipe->executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
     while (wipe->executeStep()) {
     }
-    Appender appender(db_, recent_);
-    Appended appended;
-    try {
-      appended = appender.append(db, notice);
-      appender.finish();
-      tx.commit();
-    } catch (...) {
-      recent_.drop_uncommitted();
-      throw;
-    }
-    recent_.commit();
-    return appended;
+    return append_and_commit(db, tx, {&notice, 1}).front();
   });
 }
 

@@ -55,6 +55,10 @@ class SqliteChatStore final : public ChatStore {
   };
 
  private:
+  // Appends `batch` in the caller's transaction `tx` and commits it; the recent client ids
+  // count only once it has committed.
+  std::vector<Appended> append_and_commit(SQLite::Database& db, SQLite::Transaction& tx,
+                                          std::span<const NewMessage> batch);
   // Forgets the recent client ids the lookups hold, after bringing the lookups up to date
   // if there are too many. Inside the caller's transaction.
   void trim_recent();
