@@ -1,5 +1,7 @@
 // The SQLite chat store: logs, cursors, recall and search, on a temp database.
 #include <filesystem>
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -140,6 +142,45 @@ TEST(ChatStoreLimits, ClientIdsNotYetIndexedStayBoundedAndRepeatsAreStillFound) 
     SQLite::Database db((dir / "db-search").string(), SQLite::OPEN_READONLY);
     EXPECT_GE(db.execAndGet("SELECT count(*) FROM message_client_ids").getInt(), 15);
   }
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
+// The salt a WAL's header changes each time SQLite starts the log over.
+std::uint32_t wal_salt(const std::filesystem::path& wal) {
+  std::ifstream in(wal, std::ios::binary);
+  unsigned char header[20] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  return (std::uint32_t{header[16]} << 24) | (std::uint32_t{header[17]} << 16) | (std::uint32_t{header[18]} << 8) |
+         header[19];
+}
+
+TEST(ChatStoreLimits, TheWriteAheadLogStartsOverUnderSteadyWrites) {
+  auto dir = std::filesystem::temp_directory_path() / ("parley-wal-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  SqliteOptions options{(dir / "db").string(), false};
+  options.wal_restart_bytes = 1 << 20;
+  auto store = std::move(*open_sqlite_store(options));
+  store->accounts().create_user({"alice", "h", "a", 1});
+  store->accounts().create_user({"bob", "h", "b", 1});
+  auto conversation = *store->chat().direct_conversation(10001, 10002, 1);
+  const std::string body = "{\"text\":\"" + std::string(1000, 'x') + "\"}";
+  const auto wal = dir / "db-wal";
+  NewMessage first{conversation, 10001, "m0", "text", body, 1};
+  ASSERT_TRUE(store->chat().append({&first, 1}));
+  const std::uint32_t first_salt = wal_salt(wal);
+  std::set<std::uint32_t> salts{first_salt};
+  int n = 0;
+  // Writes without a pause, so a checkpoint on another connection never sees the log's end.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(6);
+  while (salts.size() < 3 && std::chrono::steady_clock::now() < until) {
+    std::vector<NewMessage> batch;
+    for (int i = 0; i < 20; ++i) batch.push_back({conversation, 10001, "m" + std::to_string(++n), "text", body, 1});
+    ASSERT_TRUE(store->chat().append(batch));
+    salts.insert(wal_salt(wal));
+  }
+  EXPECT_GE(salts.size(), 3u) << "the log was started over " << salts.size() - 1 << " times in " << n << " messages";
   store.reset();
   std::filesystem::remove_all(dir);
 }

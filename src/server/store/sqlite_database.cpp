@@ -10,7 +10,8 @@ void throw_exception_from_error(const Error& e, const boost::source_location&) {
 }
 
 SqliteDatabase::SqliteDatabase(const SqliteOptions& options)
-    : db_(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX) {
+    : path_(options.path),
+      db_(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX) {
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");

@@ -47,6 +47,8 @@ class SqliteDatabase {
   // Makes the database file at `path` readable (and writable) on this connection as `name`.
   void attach(const std::string& path, const std::string& name);
 
+  const std::string& path() const { return path_; }
+
   // Runs `f(SQLite::Database&)` under the connection's lock and turns exceptions into
   // errors (a constraint violation is `conflict`). `f` returns a Result.
   template <class F>
@@ -63,6 +65,7 @@ class SqliteDatabase {
 
  private:
   friend class Prepared;
+  const std::string path_;
 
   std::mutex mutex_;
   SQLite::Database db_;  // GUARDED_BY(mutex_)

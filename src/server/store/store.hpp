@@ -36,6 +36,9 @@ struct SqliteOptions {
   // Client ids of messages the index file's lookups do not hold yet, kept in memory (about
   // 100 bytes each); past this many the writer brings the lookups up to date itself.
   std::size_t max_unindexed_client_ids = 500'000;
+  // Past this size a write-ahead log is started over even under steady writes, at the
+  // cost of a short pause for the writer, at most once a second (sqlite_store.cpp).
+  std::int64_t wal_restart_bytes = 16 << 20;
 };
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options);
