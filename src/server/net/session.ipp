@@ -105,8 +105,10 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
 
   // Runs the session in a coroutine of its own, so that the HTTP coroutine that read the
   // upgrade request ends and frees its frame and buffers (some KiB per idle connection).
-  void start(http::request<http::string_body> upgrade) {
-    upgrade_ = std::make_unique<http::request<http::string_body>>(std::move(upgrade));
+  // `early`: what the client sent after its upgrade request without waiting for the
+  // answer, read into the HTTP phase's buffer; it is the start of the first frames.
+  void start(http::request<http::string_body> upgrade, std::string_view early) {
+    upgrade_ = std::make_unique<Upgrade>(Upgrade{std::move(upgrade), std::string(early)});
     auto executor = ws_.get_executor();
     asio::co_spawn(executor, run(this->shared_from_this()), log_session_end);
   }
@@ -133,13 +135,15 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, std::string("parleyd/") + PARLEY_VERSION);
     }));
-    auto [ec] = co_await ws_.async_accept(*upgrade_, use_tuple);
+    auto [ec] = co_await ws_.async_accept(upgrade_->request, use_tuple);
+    const bool kept = put_back(ws_, upgrade_->early);
     upgrade_.reset();
     if (ec) co_return;
     ctx_.connection = this->shared_from_this();
     state_->track(id_, this->weak_from_this());
     // The server may have begun stopping while this handshake was under way.
     if (state_->stopping) begin_close(close_code::kRestart, "server shutting down");
+    if (!kept) begin_close(close_code::kPolicy, "over 1,536 bytes sent before the handshake's answer");
     beast::error_code ignored;
     raw_socket(beast::get_lowest_layer(ws_)).non_blocking(true, ignored);  // for take_pong's peek
     co_await read_loop(std::move(self));
@@ -473,7 +477,11 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
 
   std::shared_ptr<SharedState> state_;
   std::shared_ptr<SharedState::AddressSlot> slot_;
-  std::unique_ptr<http::request<http::string_body>> upgrade_;  // until the handshake is done
+  struct Upgrade {
+    http::request<http::string_body> request;
+    std::string early;
+  };
+  std::unique_ptr<Upgrade> upgrade_;  // until the handshake is done
   websocket::stream<Stream, false> ws_;  // no permessage-deflate state
   std::uint64_t id_;
   TokenBucket bucket_;
@@ -607,7 +615,7 @@ awaitable<void> serve_http(std::shared_ptr<SharedState> state, Stream stream,
         break;
       }
       using Layer = decltype(websocket_layer(std::move(stream)));
-      std::make_shared<WebSocketSession<Layer>>(state, websocket_layer(std::move(stream)), slot)->start(std::move(req));
+      std::make_shared<WebSocketSession<Layer>>(state, websocket_layer(std::move(stream)), slot)->start(std::move(req), std::string_view(static_cast<const char*>(buffer.data().data()), buffer.size()));
       co_return;
     }
     // No co_await inside a conditional expression: g++ 12 miscompiles temporaries there.

@@ -56,7 +56,18 @@ Peeked take_pong_from(WebSocket& ws) {
   return Peeked::pong_taken;
 }
 
+template <class WebSocket>
+bool put_back_into(WebSocket& ws, std::string_view bytes) {
+  auto& buffer = impl(ws).rd_buf;
+  if (bytes.size() > buffer.max_size() - buffer.size()) return false;
+  buffer.commit(asio::buffer_copy(buffer.prepare(bytes.size()), asio::buffer(bytes)));
+  return true;
+}
+
 }  // namespace
+
+bool put_back(PlainWebSocket& ws, std::string_view bytes) { return put_back_into(ws, bytes); }
+bool put_back(TlsWebSocket& ws, std::string_view bytes) { return put_back_into(ws, bytes); }
 
 bool holds_unread_bytes(PlainWebSocket& ws) { return impl(ws).rd_buf.size() > 0; }
 bool holds_unread_bytes(TlsWebSocket& ws) { return impl(ws).rd_buf.size() > 0 || ws.next_layer().holds_unread_bytes(); }

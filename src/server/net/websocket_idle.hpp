@@ -13,6 +13,8 @@
 //    pending until the next message.
 // Over TLS the same holds one layer down: OpenSSL may hold decrypted bytes, and a pong
 // is looked for in the decrypted stream.
+#include <string_view>
+
 #include "server/net/net.hpp"
 #include "server/net/tls_socket.hpp"
 
@@ -29,6 +31,13 @@ bool holds_unread_bytes(TlsWebSocket& ws);
 // Whether Beast pinged the client and has heard nothing since: a pong may be coming.
 bool ping_outstanding(PlainWebSocket& ws);
 bool ping_outstanding(TlsWebSocket& ws);
+
+// Hands Beast bytes that were read off the socket before the WebSocket took it over, as
+// the start of what the client sent (Beast 1.81 takes such bytes only with a request it
+// parses itself). False, and nothing kept, when they do not fit in Beast's read buffer
+// (1,536 bytes: Beast's own limit for bytes that come with the upgrade request).
+bool put_back(PlainWebSocket& ws, std::string_view bytes);
+bool put_back(TlsWebSocket& ws, std::string_view bytes);
 
 enum class Peeked { nothing, pong_taken, other };
 
