@@ -163,6 +163,9 @@ TlsRecords::TlsRecords(Key, const Suite& suite, const Options& options)
 
 TlsRecords::~TlsRecords() { wipe(); }
 
+// What an idle handed-off connection keeps of TLS (tls_socket.hpp, docs/architecture.md).
+static_assert(sizeof(TlsRecords) <= 320);
+
 void TlsRecords::wipe() {
   OPENSSL_cleanse(&read_, sizeof read_);
   OPENSSL_cleanse(&write_, sizeof write_);

@@ -3,7 +3,7 @@
 // A TLS 1.3 record layer (RFC 8446, sections 5 and 7) for a connection whose handshake
 // OpenSSL has done: it protects and opens application-data records with the traffic
 // secrets the handshake produced, so the connection no longer needs OpenSSL's `SSL`
-// object (~14.5 KiB per connection in OpenSSL 3.0; see tls_socket.hpp for the handoff).
+// object (~14.5 KiB per connection in OpenSSL 3.0; tls_handoff.hpp does the handoff).
 //
 // Built from library primitives only: the AEADs are OpenSSL's EVP ciphers (AES-128-GCM,
 // AES-256-GCM, ChaCha20-Poly1305), the key schedule is EVP_KDF HKDF (HKDF-Expand-Label).
