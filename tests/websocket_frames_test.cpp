@@ -114,6 +114,14 @@ class RawClient {
     return text(R"({"id":)" + std::to_string(id) + R"(,"type":")" + type + R"(","data":)" + data + "}");
   }
 
+  // Sends a TLS 1.3 KeyUpdate on its own, now (SSL_KEY_UPDATE_REQUESTED or _NOT_REQUESTED).
+  void key_update(int type) {
+    ASSERT_NE(ssl_, nullptr);
+    ASSERT_EQ(SSL_key_update(ssl_, type), 1);
+    ASSERT_EQ(SSL_do_handshake(ssl_), 1);
+    flush();
+  }
+
   // TCP writes of at most this many bytes from now on (0: as they come), a moment apart.
   void split(std::size_t bytes) { split_ = bytes; }
 
@@ -412,6 +420,36 @@ TEST(WebSocketFramesOverTls, RecordsCutIntoSingleBytesAreRead) {
   EXPECT_GE(pings, 2);
   c.send_bytes(RawClient::request(2, "no_such_type") + RawClient::request(3, "no_such_type"));
   EXPECT_TRUE(all_answered(c, {2, 3}));
+}
+
+// KeyUpdates from the client, alone while the connection is idle (the server takes them
+// off the socket while it looks for a pong) and just before a request: the server reads on
+// with the client's next key and, when asked, updates its own before its next frame.
+TEST(WebSocketFramesOverTls, KeyUpdatesFromTheClientAreFollowed) {
+  ServerProcess server({"--tls-self-signed", "--idle-timeout-ms", "1000"});  // a ping every 500 ms
+  RawClient c(server.port(), Transport::tls);
+  c.send_bytes(RawClient::request(1, "hello", R"({"versions":[1]})"));
+  EXPECT_TRUE(all_answered(c, {1}));
+  c.key_update(SSL_KEY_UPDATE_REQUESTED);
+  std::this_thread::sleep_for(100ms);
+  c.send_bytes(RawClient::request(2, "no_such_type"));
+  EXPECT_TRUE(all_answered(c, {2}));
+  c.key_update(SSL_KEY_UPDATE_NOT_REQUESTED);
+  c.send_bytes(RawClient::request(3, "no_such_type"));
+  EXPECT_TRUE(all_answered(c, {3}));
+  // Idle through pings, with a KeyUpdate in between: the connection stays.
+  int pings = 0;
+  const auto until = Clock::now() + 2s;
+  while (Clock::now() < until) {
+    Frame f = c.read(100ms);
+    if (f.opcode == 0x9) {
+      if (++pings == 1) c.key_update(SSL_KEY_UPDATE_REQUESTED);
+      c.send_bytes(RawClient::frame(0xA, f.payload));
+    }
+  }
+  EXPECT_GE(pings, 2);
+  c.send_bytes(RawClient::request(4, "no_such_type"));
+  EXPECT_TRUE(all_answered(c, {4}));
 }
 
 // Many requests in one TLS record, each in a frame of its own.

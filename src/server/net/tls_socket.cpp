@@ -5,6 +5,9 @@
 #include <openssl/err.h>
 #include <sys/socket.h>
 
+#include "server/net/tls_handoff.hpp"
+#include "server/net/tls_records.hpp"
+
 namespace parley::server::net {
 namespace {
 
@@ -73,6 +76,7 @@ TlsContext::TlsContext()
     BIO_meth_free(bio_method_);
     throw std::bad_alloc();
   }
+  TlsHandoff::prepare(context_.native_handle());
 }
 
 TlsContext::~TlsContext() { BIO_meth_free(bio_method_); }
@@ -86,9 +90,10 @@ struct TlsSocket::Deadline {
 };
 
 TlsSocket::TlsSocket(tcp::socket socket, TlsContext& context)
-    : socket_(std::move(socket)), ssl_(SSL_new(context.native_handle())) {
+    : socket_(std::move(socket)), handoff_(std::make_unique<TlsHandoff>()) {
   beast::error_code ignored;
   socket_.non_blocking(true, ignored);
+  ssl_ = SSL_new(context.native_handle());
   if (ssl_ == nullptr) return;  // every operation fails (outcome() reports OpenSSL's error)
   BIO* bio = BIO_new(context.bio_method());
   if (bio == nullptr) {
@@ -102,11 +107,14 @@ TlsSocket::TlsSocket(tcp::socket socket, TlsContext& context)
   // moves with the operation).
   SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   SSL_set_accept_state(ssl_);
+  handoff_->watch(ssl_);  // the handoff stays put on the heap when the TlsSocket moves
 }
 
 TlsSocket::TlsSocket(TlsSocket&& other) noexcept
     : socket_(std::move(other.socket_)),
       ssl_(std::exchange(other.ssl_, nullptr)),
+      handoff_(std::move(other.handoff_)),
+      records_(std::move(other.records_)),
       deadline_(std::move(other.deadline_)),
       failed_(other.failed_),
       close_notified_(other.close_notified_) {
@@ -143,12 +151,21 @@ void TlsSocket::expires_never() {
 
 bool TlsSocket::timed_out() const { return deadline_ && deadline_->expired; }
 
-bool TlsSocket::holds_unread_bytes() const { return ssl_ != nullptr && SSL_has_pending(ssl_) == 1; }
+bool TlsSocket::holds_unread_bytes() const {
+  if (records_) return records_->holds_unread_bytes();
+  return ssl_ != nullptr && SSL_has_pending(ssl_) == 1;
+}
 
 std::size_t TlsSocket::peek(asio::mutable_buffer buffer, beast::error_code& ec) {
-  if (ssl_ == nullptr || !socket_.is_open()) {
+  if ((ssl_ == nullptr && !records_) || !socket_.is_open()) {
     ec = asio::error::bad_descriptor;
     return 0;
+  }
+  if (records_) {
+    const Attempt attempt = outcome(
+        records_->peek(socket_.native_handle(), std::span(static_cast<std::uint8_t*>(buffer.data()), buffer.size())));
+    ec = attempt.ec;
+    return attempt.bytes;
   }
   ERR_clear_error();
   std::size_t n = 0;
@@ -170,14 +187,28 @@ void TlsSocket::shutdown(beast::error_code& ec) {
 }
 
 TlsSocket::Attempt TlsSocket::try_handshake() {
+  if (records_) return {};  // done already
   if (ssl_ == nullptr || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
   ERR_clear_error();
   const int result = SSL_do_handshake(ssl_);
-  return outcome(result, 0, errno);
+  Attempt attempt = outcome(result, 0, errno);
+  if (result == 1) end_handshake();
+  return attempt;
+}
+
+void TlsSocket::end_handshake() {
+  if (!handoff_) return;
+  records_ = handoff_->take(ssl_);
+  handoff_.reset();
+  if (records_) {
+    SSL_free(ssl_);  // sends nothing: the session lives on in the client's ticket
+    ssl_ = nullptr;
+  }
 }
 
 TlsSocket::Attempt TlsSocket::try_shutdown() {
-  if (ssl_ == nullptr || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
+  if ((ssl_ == nullptr && !records_) || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
+  if (records_) return outcome(records_->send_close_notify(socket_.native_handle()));
   // Nothing to close before the handshake is done, nor after a failure (OpenSSL says not
   // to call SSL_shutdown then), nor twice. A retry after WANT_WRITE sends what is left.
   if (SSL_in_init(ssl_) || failed_ || close_notified_) return {};
@@ -190,8 +221,12 @@ TlsSocket::Attempt TlsSocket::try_shutdown() {
 }
 
 TlsSocket::Attempt TlsSocket::try_read(asio::mutable_buffer buffer) {
-  if (ssl_ == nullptr || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
+  if ((ssl_ == nullptr && !records_) || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
   if (buffer.size() == 0) return {};
+  if (records_) {
+    return outcome(
+        records_->read(socket_.native_handle(), std::span(static_cast<std::uint8_t*>(buffer.data()), buffer.size())));
+  }
   ERR_clear_error();
   std::size_t n = 0;
   const int result = SSL_read_ex(ssl_, buffer.data(), buffer.size(), &n);
@@ -199,12 +234,34 @@ TlsSocket::Attempt TlsSocket::try_read(asio::mutable_buffer buffer) {
 }
 
 TlsSocket::Attempt TlsSocket::try_write(asio::const_buffer buffer) {
-  if (ssl_ == nullptr || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
+  if ((ssl_ == nullptr && !records_) || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
   if (buffer.size() == 0) return {};
+  if (records_) {
+    return outcome(records_->write(socket_.native_handle(),
+                                   std::span(static_cast<const std::uint8_t*>(buffer.data()), buffer.size())));
+  }
   ERR_clear_error();
   std::size_t n = 0;
   const int result = SSL_write_ex(ssl_, buffer.data(), buffer.size(), &n);
   return outcome(result, n, errno);
+}
+
+TlsSocket::Attempt TlsSocket::outcome(const TlsOutcome& result) {
+  switch (result.kind) {
+    case TlsOutcome::Kind::done:
+      return {Want::nothing, result.bytes, {}};
+    case TlsOutcome::Kind::want_read:
+      return {Want::read, 0, {}};
+    case TlsOutcome::Kind::want_write:
+      return {Want::write, 0, {}};
+    case TlsOutcome::Kind::eof:
+      return {Want::nothing, 0, asio::error::eof};
+    case TlsOutcome::Kind::tls_error:  // the codes OpenSSL itself would report
+      return {Want::nothing, 0, beast::error_code(static_cast<int>(result.code), asio::error::get_ssl_category())};
+    case TlsOutcome::Kind::system_error:
+      return {Want::nothing, 0, beast::error_code(static_cast<int>(result.code), asio::error::get_system_category())};
+  }
+  return {Want::nothing, 0, asio::error::fault};
 }
 
 TlsSocket::Attempt TlsSocket::outcome(int result, std::size_t bytes, int saved_errno) {
