@@ -10,6 +10,9 @@
 #include "server/services/chat_text.hpp"
 #include "server/services/message_writer.hpp"
 #include "server/services/search_indexer.hpp"
+#include "server/store/sqlite_chat_store.hpp"
+#include "server/store/sqlite_database.hpp"
+#include "server/store/sqlite_search_index.hpp"
 #include "server/store/store.hpp"
 
 namespace parley::store {
@@ -146,6 +149,53 @@ TEST(ChatStoreLimits, ClientIdsNotYetIndexedStayBoundedAndRepeatsAreStillFound) 
   std::filesystem::remove_all(dir);
 }
 
+// A data dir from before the lookup by seq left the log (chat migration 4, search 3):
+// the log is rebuilt without its (conversation_id, seq) index, the lookups are brought up
+// to date again from its start, and reads and sends go on where they were.
+TEST(ChatStoreUpgrade, AnOlderLogIsRebuiltAndItsLookupsCaughtUp) {
+  auto dir = std::filesystem::temp_directory_path() / ("parley-upgrade-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "db").string();
+  {
+    SqliteDatabase log({path, false});
+    log.migrate("chat", SqliteChatStore::migrations().first(3));
+    ASSERT_TRUE(log.with([](SQLite::Database& db) -> Result<void> {
+      db.exec("INSERT INTO conversations(id, kind, direct_key, last_seq, created_at) VALUES (7, 'direct', '1:2', 3, 1)");
+      db.exec("INSERT INTO messages(conversation_id, seq, sender_id, client_id, kind, body, created_at) VALUES "
+              "(7, 1, 1, 'a', 'text', '{\"text\":\"one\"}', 1), (7, 2, 2, 'b', 'text', '{\"text\":\"two\"}', 2), "
+              "(7, 3, 1, 'c', 'text', '{\"text\":\"three\"}', 3)");
+      return {};
+    }));
+    // The index file as that version left it: its lookups caught up to the last message.
+    SqliteDatabase index({path + "-search", false});
+    index.migrate("search", SqliteSearchIndex::migrations().first(2));
+    ASSERT_TRUE(index.with([](SQLite::Database& db) -> Result<void> {
+      db.exec("UPDATE index_state SET up_to = 3, lookups_up_to = 3");
+      return {};
+    }));
+  }
+  auto opened = open_sqlite_store({path, false});
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto store = std::move(*opened);
+  auto page = *store->chat().messages_after(7, 0, 10);
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[1].seq, 2);
+  EXPECT_EQ(page[1].body, "{\"text\":\"two\"}");
+  NewMessage next{7, 1, "d", "text", "{\"text\":\"four\"}", 4};
+  auto appended = store->chat().append({&next, 1});
+  ASSERT_TRUE(appended);
+  EXPECT_EQ((*appended)[0].message.seq, 4);
+  NewMessage again{7, 1, "a", "text", "{\"text\":\"one\"}", 5};
+  EXPECT_TRUE((*store->chat().append({&again, 1}))[0].duplicate);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM pragma_index_list('messages')").getInt(), 0);
+  }
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
 // The salt a WAL's header changes each time SQLite starts the log over.
 std::uint32_t wal_salt(const std::filesystem::path& wal) {
   std::ifstream in(wal, std::ios::binary);
@@ -194,6 +244,55 @@ TEST_F(ChatStoreTest, PagesForwardAndBackward) {
   ASSERT_EQ(before.size(), 3u);
   EXPECT_EQ(before.front().seq, 3);
   EXPECT_EQ(before.back().seq, 5);
+}
+
+// Where a conversation's messages are by seq is kept in the index file up to the last id
+// its lookups hold; newer ones are found in the log's tail. Reads must join the two.
+TEST_F(ChatStoreTest, ReadsJoinTheIndexedLookupsAndTheLogsTail) {
+  for (int i = 1; i <= 10; ++i) send(alice_, "a" + std::to_string(i), "old " + std::to_string(i));
+  index_all();
+  {
+    SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READONLY);
+    ASSERT_EQ(db.execAndGet("SELECT count(*) FROM message_seqs").getInt(), 10);
+  }
+  for (int i = 11; i <= 20; ++i) send(alice_, "a" + std::to_string(i), "new " + std::to_string(i));
+  auto seqs = [](const std::vector<Message>& page) {
+    std::vector<std::int64_t> out;
+    for (const auto& m : page) out.push_back(m.seq);
+    return out;
+  };
+  auto range = [](std::int64_t from, std::int64_t to) {
+    std::vector<std::int64_t> out;
+    for (auto i = from; i <= to; ++i) out.push_back(i);
+    return out;
+  };
+  EXPECT_EQ(seqs(*chat().messages_after(conversation_, 0, 100)), range(1, 20));
+  EXPECT_EQ(seqs(*chat().messages_after(conversation_, 5, 10)), range(6, 15));
+  EXPECT_EQ(seqs(*chat().messages_after(conversation_, 12, 3)), range(13, 15));
+  EXPECT_EQ(seqs(*chat().messages_before(conversation_, 21, 5)), range(16, 20));
+  EXPECT_EQ(seqs(*chat().messages_before(conversation_, 13, 5)), range(8, 12));
+  EXPECT_EQ(seqs(*chat().messages_before(conversation_, 4, 5)), range(1, 3));
+  EXPECT_EQ(chat().message(conversation_, 3)->body, "{\"text\":\"old 3\"}");
+  EXPECT_EQ(chat().message(conversation_, 15)->body, "{\"text\":\"new 15\"}");
+  EXPECT_EQ(chat().message(conversation_, 21).error().code, Errc::not_found);
+  auto rows = *chat().conversations_of(bob_);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].unread, 20);
+  EXPECT_EQ(rows[0].last_message->seq, 20);
+  // Recall one message on each side of the boundary.
+  NewMessage notice = text(alice_, "r1", "", 11);
+  notice.kind = "recall";
+  ASSERT_TRUE(chat().recall(conversation_, 4, notice));
+  notice.client_id = "r2";
+  ASSERT_TRUE(chat().recall(conversation_, 14, notice));
+  EXPECT_TRUE(chat().message(conversation_, 4)->recalled);
+  EXPECT_TRUE(chat().message(conversation_, 14)->recalled);
+  EXPECT_EQ(chat().recall(conversation_, 14, notice).error().code, Errc::not_found);  // once
+  rows = *chat().conversations_of(bob_);
+  EXPECT_EQ(rows[0].unread, 18);  // recalled ones and recall notices are not unread
+  EXPECT_EQ(rows[0].last_message->seq, 22);
+  ASSERT_TRUE(chat().mark_read(conversation_, bob_, 12));
+  EXPECT_EQ((*chat().conversations_of(bob_))[0].unread, 7);  // 13..20 but 14
 }
 
 TEST_F(ChatStoreTest, ReadCursorsMoveForwardOnlyAndCountUnread) {

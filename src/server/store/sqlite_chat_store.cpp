@@ -49,6 +49,26 @@ constexpr const char* kMigrations[] = {
     // 3: the lookups by client id and by time moved to the index file too: each index
     // on the log costs a page write per conversation per commit.
     "DROP INDEX messages_by_client_id; DROP INDEX messages_by_time;",
+    // 4: the lookup by conversation and seq moved to the index file as well: with it the
+    // log took a page write per conversation per commit (~33 pages a commit at 20,000
+    // msg/s instead of ~5). The log is now keyed by its sequential id alone.
+    R"sql(
+    CREATE TABLE messages_log (
+      id INTEGER PRIMARY KEY,
+      conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      sender_id INTEGER NOT NULL,
+      client_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      body TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      recalled INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO messages_log SELECT id, conversation_id, seq, sender_id, client_id, kind, body, created_at, recalled
+      FROM messages;
+    DROP TABLE messages;
+    ALTER TABLE messages_log RENAME TO messages;
+    )sql",
 };
 
 constexpr const char* kMessageColumns =
@@ -72,6 +92,39 @@ std::vector<Message> read_all(SQLite::Statement& q) {
   std::vector<Message> out;
   while (q.executeStep()) out.push_back(read_message(q));
   return out;
+}
+
+// The log is keyed by its sequential id alone. Where a conversation's messages are by
+// seq is in the index file (search.message_seqs), up to the last id its lookups hold
+// (lookups_up_to); the newer ones, the log's tail, are found by scanning it from there
+// (the tail stays short: the indexer keeps the lookups up to date in the background).
+// Both are read in one statement, so from one snapshot of each file.
+constexpr const char* kTailStart = "(SELECT lookups_up_to FROM search.index_state WHERE id = 1)";
+
+// The id of message `seq` of `conversation` (SQL expressions), or NULL.
+std::string id_of(const std::string& conversation, const std::string& seq) {
+  return "coalesce((SELECT s.id FROM search.message_seqs s WHERE s.conversation_id = " + conversation +
+         " AND s.seq = " + seq + "), (SELECT t.id FROM messages t WHERE t.id > " + kTailStart +
+         " AND t.conversation_id = " + conversation + " AND t.seq = " + seq + "))";
+}
+
+// The ids of `conversation`'s messages whose seq meets a condition, written once for the
+// lookup (alias u_s) and once for the tail (alias u_t), as a parenthesised list.
+std::string ids_of(const std::string& conversation, const std::string& lookup_condition,
+                   const std::string& tail_condition) {
+  return "(SELECT u_s.id FROM search.message_seqs u_s WHERE u_s.conversation_id = " + conversation + " AND " +
+         lookup_condition + " UNION ALL SELECT u_t.id FROM messages u_t WHERE u_t.id > " + kTailStart +
+         " AND u_t.conversation_id = " + conversation + " AND " + tail_condition + ")";
+}
+
+// A page of conversation ?1's messages whose seq is `comparison` (as "> ?2"), in seq
+// order (`direction`), at most ?3.
+std::string in_seq_order(const std::string& comparison, const std::string& direction) {
+  return std::string("SELECT ") + kMessageColumns +
+         " FROM messages m WHERE m.id IN (SELECT s.id FROM search.message_seqs s WHERE s.conversation_id = ?1 AND s.seq " +
+         comparison + " ORDER BY s.seq " + direction + " LIMIT ?3) UNION ALL SELECT " + kMessageColumns +
+         " FROM messages m WHERE m.id > " + kTailStart + " AND m.conversation_id = ?1 AND m.seq " + comparison +
+         " ORDER BY 2 " + direction + " LIMIT ?3";
 }
 
 // Appends log entries inside the caller's transaction. Each conversation's last seq is
@@ -274,8 +327,7 @@ Result<std::vector<Appended>> SqliteChatStore::append(std::span<const NewMessage
 Result<std::vector<Message>> SqliteChatStore::messages_after(std::int64_t conversation_id, std::int64_t after_seq,
                                                              int limit) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
-    Prepared q(db_, std::string("SELECT ") + kMessageColumns +
-                                " FROM messages m WHERE m.conversation_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?");
+    Prepared q(db_, in_seq_order("> ?2", "ASC"));
     q->bind(1, conversation_id);
     q->bind(2, after_seq);
     q->bind(3, limit);
@@ -286,8 +338,7 @@ Result<std::vector<Message>> SqliteChatStore::messages_after(std::int64_t conver
 Result<std::vector<Message>> SqliteChatStore::messages_before(std::int64_t conversation_id, std::int64_t before_seq,
                                                               int limit) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
-    Prepared q(db_, std::string("SELECT ") + kMessageColumns +
-                                " FROM messages m WHERE m.conversation_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?");
+    Prepared q(db_, in_seq_order("< ?2", "DESC"));
     q->bind(1, conversation_id);
     q->bind(2, before_seq);
     q->bind(3, limit);
@@ -299,8 +350,7 @@ Result<std::vector<Message>> SqliteChatStore::messages_before(std::int64_t conve
 
 Result<Message> SqliteChatStore::message(std::int64_t conversation_id, std::int64_t seq) {
   return db_.with([&](SQLite::Database&) -> Result<Message> {
-    Prepared q(db_, std::string("SELECT ") + kMessageColumns +
-                                " FROM messages m WHERE m.conversation_id = ? AND m.seq = ?");
+    Prepared q(db_, std::string("SELECT ") + kMessageColumns + " FROM messages m WHERE m.id = " + id_of("?1", "?2"));
     q->bind(1, conversation_id);
     q->bind(2, seq);
     if (!q->executeStep()) return Error{Errc::not_found, "no such message"};
@@ -330,8 +380,8 @@ Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int6
   return db_.with([&](SQLite::Database& db) -> Result<Appended> {
     SQLite::Transaction tx(db);
     Prepared wipe(db_,
-                           "UPDATE messages SET body = '{}', recalled = 1 WHERE conversation_id = ? AND seq = ? "
-                           "AND recalled = 0 RETURNING id");
+                   "UPDATE messages SET body = '{}', recalled = 1 WHERE id = " + id_of("?1", "?2") +
+                       " AND recalled = 0 RETURNING id");
     wipe->bind(1, conversation_id);
     wipe->bind(2, seq);
     if (!wipe->executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
@@ -347,11 +397,11 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
     Prepared q(db_, std::string("SELECT c.id, c.kind, c.last_seq, me.read_seq, "
                         "(SELECT o.user_id FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
                         "(SELECT o.read_seq FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
-                        "(SELECT count(*) FROM messages u WHERE u.conversation_id = c.id AND u.seq > me.read_seq "
+                        "(SELECT count(*) FROM messages u WHERE u.id IN " + ids_of("c.id", "u_s.seq > me.read_seq", "u_t.seq > me.read_seq") +
                         "  AND u.sender_id != ?1 AND u.kind != 'recall' AND u.recalled = 0), ") +
                 kMessageColumns +
                 " FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id "
-                "LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq "
+                "LEFT JOIN messages m ON m.id = " + id_of("c.id", "c.last_seq") + " "
                 "WHERE me.user_id = ?1 ORDER BY coalesce(m.created_at, c.created_at) DESC");
     q->bind(1, user_id);
     std::vector<ConversationRow> out;

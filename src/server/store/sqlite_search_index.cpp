@@ -29,6 +29,18 @@ constexpr const char* kMigrations[] = {
       PRIMARY KEY (conversation_id, created_at, id)
     ) WITHOUT ROWID;
     )sql",
+    // 3: the lookup by conversation and seq moved here too (the log keeps only its own
+    // sequential key). The lookups are brought up to date again from the start of the
+    // log when the server opens the store (the others are kept; re-adding them is a no-op).
+    R"sql(
+    CREATE TABLE message_seqs (
+      conversation_id INTEGER NOT NULL,
+      seq INTEGER NOT NULL,
+      id INTEGER NOT NULL,
+      PRIMARY KEY (conversation_id, seq)
+    ) WITHOUT ROWID;
+    UPDATE index_state SET lookups_up_to = 0;
+    )sql",
 };
 
 }  // namespace
@@ -42,6 +54,8 @@ void add_log_lookups(SqliteDatabase& db, const std::string& log, const std::stri
         "client_id, id FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
         "INSERT OR IGNORE INTO " + index + ".message_times(conversation_id, created_at, id) SELECT "
         "conversation_id, created_at, id FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
+        "INSERT OR IGNORE INTO " + index + ".message_seqs(conversation_id, seq, id) SELECT conversation_id, seq, id "
+        "FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
         "UPDATE " + index + ".index_state SET lookups_up_to = max(lookups_up_to, ?) WHERE id = 1"}) {
     Prepared q(db, sql);
     q->bind(1, up_to);

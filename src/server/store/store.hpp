@@ -33,8 +33,9 @@ struct SqliteOptions {
   // PATH-search (rebuilt from the log if lost).
   std::string path;
   bool synchronous_full = true;  // FULL survives power loss; NORMAL survives a process crash
-  // Client ids of messages the index file's lookups do not hold yet, kept in memory (about
-  // 100 bytes each); past this many the writer brings the lookups up to date itself.
+  // Messages past the index file's lookups: their client ids are kept in memory (about 100
+  // bytes each) and reads by seq scan them in the log; past this many the writer brings
+  // the lookups up to date itself.
   std::size_t max_unindexed_client_ids = 500'000;
   // Past this size a write-ahead log is started over even under steady writes, at the
   // cost of a short pause for the writer, at most once a second (sqlite_store.cpp).
