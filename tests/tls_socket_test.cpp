@@ -472,6 +472,46 @@ TEST_P(TlsSocketKeyUpdates, DataFlowsBothWaysAcrossKeyUpdates) {
   EXPECT_EQ(updates_received, GetParam() == SSL_KEY_UPDATE_REQUESTED ? 2 : 0);
 }
 
+// A peer that sends only KeyUpdates holds a network thread (each costs three key
+// derivations, and a read goes on until data comes): 32 in a row are taken, one more
+// fails the connection, as OpenSSL would.
+TEST_F(TlsSocketTest, KeyUpdatesWithoutDataAreCutOffAfter32InARow) {
+  auto stream = connect([&](TlsTestClient& c) {
+    for (int i = 0; i < 32; ++i) c.key_update_now();
+    c.write("a");
+    for (int i = 0; i < 32; ++i) c.key_update_now();
+    c.write("b");
+  });
+  EXPECT_TRUE(stream->handed_off());
+  EXPECT_EQ(read(*stream, 2), "ab");  // data between them starts the count again
+  finish(stream);
+
+  unsigned long client_error = 0;
+  stream = connect([&](TlsTestClient& c) {
+    for (int i = 0; i < 33; ++i) c.key_update_now();
+    c.write("late");
+    c.read_end();
+    client_error = c.error();
+  });
+  EXPECT_TRUE(stream->handed_off());
+  const beast::error_code ec = read_some(*stream);
+  EXPECT_EQ(ssl_reason(ec), SSL_R_TOO_MANY_KEY_UPDATES) << ec.message();
+  finish(stream);
+  EXPECT_EQ(ERR_GET_REASON(client_error), SSL_R_SSLV3_ALERT_UNEXPECTED_MESSAGE);
+}
+
+// A client that asked for small records (RFC 6066 max_fragment_length) stays with
+// OpenSSL, which keeps to the limit; the record layer writes records of up to 16 KiB.
+TEST_F(TlsSocketTest, AClientAskingForSmallRecordsStaysWithOpenSsl) {
+  std::string got;
+  auto stream = connect([&](TlsTestClient& c) { got = c.read(2'000); },
+                        {.max_fragment_length = TLSEXT_max_fragment_length_512});
+  EXPECT_FALSE(stream->handed_off());
+  EXPECT_FALSE(write(*stream, patterned(2'000)));
+  finish(stream);
+  EXPECT_TRUE(same_bytes(got, patterned(2'000)));
+}
+
 // Records that must fail a handed-off connection: the server's read fails with the error
 // OpenSSL would give, the client hears the alert, and later calls fail too.
 TEST_F(TlsSocketTest, ATamperedRecordFailsTheConnection) {

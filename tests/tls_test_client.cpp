@@ -34,6 +34,9 @@ TlsTestClient::TlsTestClient(std::uint16_t port, const TlsClientOptions& options
     throw std::runtime_error("SSL_set_ciphersuites " + options.ciphersuites);
   }
   if (options.resume != nullptr) SSL_set_session(ssl_, options.resume);
+  if (options.max_fragment_length != 0 && SSL_set_tlsext_max_fragment_length(ssl_, options.max_fragment_length) != 1) {
+    throw std::runtime_error("SSL_set_tlsext_max_fragment_length");
+  }
   SSL_set_msg_callback(ssl_, [](int write, int, int type, const void* buffer, std::size_t length, SSL*, void* self) {
     if (write == 0 && type == SSL3_RT_HANDSHAKE && length > 0 &&
         *static_cast<const unsigned char*>(buffer) == SSL3_MT_KEY_UPDATE) {
@@ -90,6 +93,10 @@ int TlsTestClient::read_end() {
 }
 
 bool TlsTestClient::key_update(int type) { return SSL_key_update(ssl_, type) == 1; }
+
+bool TlsTestClient::key_update_now() {
+  return SSL_key_update(ssl_, SSL_KEY_UPDATE_NOT_REQUESTED) == 1 && SSL_do_handshake(ssl_) == 1;
+}
 
 bool TlsTestClient::close_notify() { return SSL_shutdown(ssl_) >= 0; }
 

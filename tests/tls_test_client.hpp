@@ -20,6 +20,7 @@ struct TlsClientOptions {
   int max_version = 0;             // e.g. TLS1_2_VERSION; 0: the highest
   SSL_SESSION* resume = nullptr;   // a session to resume (not taken over)
   int receive_buffer = 16 * 1024;  // small, so that a big write from the server fills the socket soon
+  std::uint8_t max_fragment_length = 0;  // a TLSEXT_max_fragment_length_* to ask for (RFC 6066); 0: none
 };
 
 class TlsTestClient {
@@ -44,6 +45,8 @@ class TlsTestClient {
   // Sends a KeyUpdate (SSL_KEY_UPDATE_REQUESTED or SSL_KEY_UPDATE_NOT_REQUESTED) with
   // the next write.
   bool key_update(int type);
+  // Sends a KeyUpdate (not requesting one back) at once, with no data.
+  bool key_update_now();
   // Sends close_notify.
   bool close_notify();
   // Sends FIN, without close_notify (a close() with unread bytes would send RST instead).

@@ -1,5 +1,6 @@
 #include "server/net/tls_handoff.hpp"
 
+#include <new>
 #include <string_view>
 
 #include <openssl/crypto.h>
@@ -22,9 +23,19 @@ std::string_view next_field(std::string_view& line) {
   return field;
 }
 
+// An ex_data slot of our own for the TlsHandoff watching an SSL: the app data slot
+// (index 0) is also Asio's, for its verify callback.
+int handoff_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
 }  // namespace
 
-void TlsHandoff::prepare(SSL_CTX* context) { SSL_CTX_set_keylog_callback(context, &TlsHandoff::on_key_log); }
+void TlsHandoff::prepare(SSL_CTX* context) {
+  if (handoff_index() < 0) throw std::bad_alloc();
+  SSL_CTX_set_keylog_callback(context, &TlsHandoff::on_key_log);
+}
 
 TlsHandoff::~TlsHandoff() { wipe(); }
 
@@ -34,14 +45,14 @@ void TlsHandoff::wipe() {
 }
 
 void TlsHandoff::watch(SSL* ssl) {
-  SSL_set_app_data(ssl, this);
+  SSL_set_ex_data(ssl, handoff_index(), this);
   SSL_set_msg_callback(ssl, &TlsHandoff::on_message);
   SSL_set_msg_callback_arg(ssl, this);
 }
 
 // A line is "LABEL <client random, hex> <secret, hex>" (the NSS key log format).
 void TlsHandoff::on_key_log(const SSL* ssl, const char* line) {
-  auto* self = static_cast<TlsHandoff*>(SSL_get_app_data(ssl));
+  auto* self = static_cast<TlsHandoff*>(SSL_get_ex_data(ssl, handoff_index()));
   if (self == nullptr || line == nullptr) return;
   std::string_view rest(line);
   const std::string_view label = next_field(rest);
@@ -84,7 +95,7 @@ void TlsHandoff::on_message(int write, int, int content_type, const void* buffer
 std::unique_ptr<TlsRecords> TlsHandoff::take(SSL* ssl, const TlsRecords::Options& options) {
   SSL_set_msg_callback(ssl, nullptr);
   SSL_set_msg_callback_arg(ssl, nullptr);
-  SSL_set_app_data(ssl, nullptr);
+  SSL_set_ex_data(ssl, handoff_index(), nullptr);
   std::unique_ptr<TlsRecords> records;
   const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
   const bool ready = !unusable_ && finished_sent_ && client_.size > 0 && server_.size > 0 && SSL_is_server(ssl) == 1 &&
@@ -94,7 +105,10 @@ std::unique_ptr<TlsRecords> TlsHandoff::take(SSL* ssl, const TlsRecords::Options
                      // under the new key, sequence 0.
                      SSL_has_pending(ssl) == 0 &&
                      // Early data would be the application's to read from OpenSSL first.
-                     SSL_get_early_data_status(ssl) != SSL_EARLY_DATA_ACCEPTED;
+                     SSL_get_early_data_status(ssl) != SSL_EARLY_DATA_ACCEPTED &&
+                     // A client's smaller record limit (RFC 6066 max_fragment_length), which
+                     // OpenSSL keeps to and the record layer does not.
+                     SSL_SESSION_get_max_fragment_length(SSL_get0_session(ssl)) == TLSEXT_max_fragment_length_DISABLED;
   if (ready) {
     records = TlsRecords::create(
         {

@@ -43,7 +43,7 @@ class TlsHandoff {
   TlsHandoff& operator=(const TlsHandoff&) = delete;
 
   // Watches `ssl` (a server connection of a prepared context, before its handshake): its
-  // app data and message callback point here until take(), so this object must stay
+  // ex_data slot and message callback point here until take(), so this object must stay
   // where it is and outlive the watching (or the SSL).
   void watch(SSL* ssl);
 

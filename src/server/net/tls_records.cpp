@@ -348,6 +348,10 @@ TlsRecords::Step TlsRecords::open_record(int fd, std::uint8_t* record, std::size
   const std::uint8_t type = inner[--size];
   switch (type) {
     case SSL3_RT_APPLICATION_DATA:  // possibly empty
+      if (size == 0 && !count_record_without_data()) {
+        return fail(fd, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_RECORD_TOO_SMALL);
+      }
+      if (size > 0) records_without_data_ = 0;
       plain_begin_ = static_cast<std::uint32_t>(inner - read_buffer_.get());
       plain_size_ = static_cast<std::uint32_t>(size);
       return Step::record;
@@ -359,8 +363,12 @@ TlsRecords::Step TlsRecords::open_record(int fd, std::uint8_t* record, std::size
         raw_begin_ = raw_end_;
         return Step::end;
       }
-      // Any other alert ends the connection (6.2: user_canceled too, which is to be
-      // followed by close_notify anyway). No alert goes back.
+      // user_canceled is to be followed by close_notify (6.1): passed over, as OpenSSL does.
+      if (inner[1] == SSL_AD_USER_CANCELLED) {
+        if (!count_record_without_data()) return fail(fd, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_RECORD_TOO_SMALL);
+        return Step::record;
+      }
+      // Any other alert ends the connection (6.2). No alert goes back.
       return fail(fd, -1, SSL_AD_REASON_OFFSET + inner[1]);
     case SSL3_RT_HANDSHAKE:
       // After the handshake the peer may send only KeyUpdate (we ask for no
@@ -374,6 +382,7 @@ TlsRecords::Step TlsRecords::open_record(int fd, std::uint8_t* record, std::size
       if (inner[4] != SSL_KEY_UPDATE_NOT_REQUESTED && inner[4] != SSL_KEY_UPDATE_REQUESTED) {
         return fail(fd, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_KEY_UPDATE);
       }
+      if (!count_record_without_data()) return fail(fd, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_TOO_MANY_KEY_UPDATES);
       if (!update_secret(read_)) return fail(fd, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
       // Our answer goes before our next application data (4.6.3); several requests
       // while we are silent get one answer.
@@ -383,6 +392,8 @@ TlsRecords::Step TlsRecords::open_record(int fd, std::uint8_t* record, std::size
       return fail(fd, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD);
   }
 }
+
+bool TlsRecords::count_record_without_data() { return ++records_without_data_ <= kMaxRecordsWithoutData; }
 
 void TlsRecords::release_read_buffer() {
   if (plain_size_ > 0 || raw_end_ > raw_begin_) return;

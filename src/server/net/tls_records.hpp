@@ -11,7 +11,8 @@
 // (inline, under 250 bytes in all). A read buffer exists only while a record is partly
 // read or decrypted bytes wait to be handed out; a write buffer only while a record is
 // partly sent. Cipher contexts are not held at all: each I/O thread keeps one per suite
-// and direction and keys it again for every record.
+// and direction and keys it again for every record (so a thread's contexts keep the key
+// schedule of the last record they sealed or opened, as OpenSSL's own contexts would).
 //
 // Every call works on a non-blocking socket descriptor passed in by the caller (looked up
 // at each call, so a closed socket's number is never used) and never waits: it reports
@@ -41,8 +42,8 @@ struct TlsOutcome {
 };
 
 // One TLS 1.3 connection's record protection after the handshake, for either role. Not
-// thread-safe: one call at a time (any thread; the per-thread cipher contexts keep
-// nothing between records). A read and a write (or close) may be under way together,
+// thread-safe: one call at a time (any thread; the per-thread cipher contexts carry no
+// state from one record to the next that a record depends on). A read and a write (or close) may be under way together,
 // each repeated after want_read or want_write; not two reads, nor two writes.
 class TlsRecords {
   struct Key {
@@ -132,6 +133,13 @@ class TlsRecords {
   Step next_record(int fd, bool may_receive);
   Step receive_bytes(int fd);
   Step open_record(int fd, std::uint8_t* record, std::size_t length);
+  // Counts a record that brought no application data (an empty one, a KeyUpdate, a
+  // user_canceled alert): false past kMaxRecordsWithoutData in a row. Each costs work
+  // (a KeyUpdate three key derivations) and a read goes on until data comes, so a peer
+  // sending only these would hold the thread: OpenSSL, BoringSSL and rustls cut such a
+  // peer off at 32 too.
+  bool count_record_without_data();
+  static constexpr std::uint8_t kMaxRecordsWithoutData = 32;
   void release_read_buffer();
   TlsOutcome flush(int fd);
   // Fails the connection: sends `alert` (when >= 0 and nothing is half sent), then
@@ -161,6 +169,7 @@ class TlsRecords {
   std::uint32_t write_end_ = 0;
   std::uint32_t write_plain_ = 0;
 
+  std::uint8_t records_without_data_ = 0;  // in a row, from the peer
   bool key_update_due_ = false;  // the peer asked for one, or ours are at the limit
   bool received_end_ = false;    // close_notify or the TCP end came: reads report eof
   bool close_sent_ = false;      // our close_notify (or a fatal alert) is sealed: no more writes
