@@ -108,13 +108,12 @@ std::string id_of(const std::string& conversation, const std::string& seq) {
          " AND t.conversation_id = " + conversation + " AND t.seq = " + seq + "))";
 }
 
-// The ids of `conversation`'s messages whose seq meets a condition, written once for the
-// lookup (alias u_s) and once for the tail (alias u_t), as a parenthesised list.
-std::string ids_of(const std::string& conversation, const std::string& lookup_condition,
-                   const std::string& tail_condition) {
-  return "(SELECT u_s.id FROM search.message_seqs u_s WHERE u_s.conversation_id = " + conversation + " AND " +
-         lookup_condition + " UNION ALL SELECT u_t.id FROM messages u_t WHERE u_t.id > " + kTailStart +
-         " AND u_t.conversation_id = " + conversation + " AND " + tail_condition + ")";
+// The ids of `conversation`'s messages whose seq is `comparison` (as "> me.read_seq"),
+// as a parenthesised list.
+std::string ids_of(const std::string& conversation, const std::string& comparison) {
+  return "(SELECT s.id FROM search.message_seqs s WHERE s.conversation_id = " + conversation + " AND s.seq " +
+         comparison + " UNION ALL SELECT t.id FROM messages t WHERE t.id > " + kTailStart +
+         " AND t.conversation_id = " + conversation + " AND t.seq " + comparison + ")";
 }
 
 // A page of conversation ?1's messages whose seq is `comparison` (as "> ?2"), in seq
@@ -397,7 +396,7 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
     Prepared q(db_, std::string("SELECT c.id, c.kind, c.last_seq, me.read_seq, "
                         "(SELECT o.user_id FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
                         "(SELECT o.read_seq FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
-                        "(SELECT count(*) FROM messages u WHERE u.id IN " + ids_of("c.id", "u_s.seq > me.read_seq", "u_t.seq > me.read_seq") +
+                        "(SELECT count(*) FROM messages u WHERE u.id IN " + ids_of("c.id", "> me.read_seq") +
                         "  AND u.sender_id != ?1 AND u.kind != 'recall' AND u.recalled = 0), ") +
                 kMessageColumns +
                 " FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id "
