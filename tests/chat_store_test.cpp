@@ -295,6 +295,38 @@ TEST_F(ChatStoreTest, ReadsJoinTheIndexedLookupsAndTheLogsTail) {
   EXPECT_EQ((*chat().conversations_of(bob_))[0].unread, 7);  // 13..20 but 14
 }
 
+// Sync while the indexer moves the boundary between lookup and tail under it: every page
+// goes on from where the last one ended, with no gap and no repeat.
+TEST_F(ChatStoreTest, SyncSeesNoGapWhileTheIndexerCatchesUp) {
+  constexpr int kMessages = 3000;
+  server::SearchIndexer indexer(store_->search_index());
+  std::thread writer([&] {
+    for (int i = 1; i <= kMessages; i += 10) {
+      std::vector<NewMessage> batch;
+      for (int j = i; j < i + 10; ++j) batch.push_back(text(alice_, "c" + std::to_string(j), "m"));
+      auto appended = chat().append(batch);
+      ASSERT_TRUE(appended);
+      indexer.logged(appended->back().message.id);
+    }
+  });
+  std::int64_t last = 0;
+  int pages = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (last < kMessages && std::chrono::steady_clock::now() < until) {
+    auto page = chat().messages_after(conversation_, last, 7);
+    ASSERT_TRUE(page);
+    for (const auto& m : *page) {
+      ASSERT_EQ(m.seq, last + 1) << "after page " << pages;
+      last = m.seq;
+    }
+    ++pages;
+  }
+  writer.join();
+  EXPECT_EQ(last, kMessages);
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  EXPECT_EQ(chat().messages_after(conversation_, 0, kMessages + 1)->size(), static_cast<std::size_t>(kMessages));
+}
+
 TEST_F(ChatStoreTest, ReadCursorsMoveForwardOnlyAndCountUnread) {
   for (int i = 1; i <= 4; ++i) send(alice_, "m" + std::to_string(i), "hi");
   EXPECT_EQ(*chat().mark_read(conversation_, bob_, 2), 2);
