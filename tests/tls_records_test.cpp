@@ -30,16 +30,11 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+using test::patterned;
 using test::same_bytes;
 using test::TlsClientOptions;
 using test::TlsTestClient;
 using Kind = TlsOutcome::Kind;
-
-std::string patterned(std::size_t size, std::size_t from = 0) {
-  std::string out(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<char>('a' + ((from + i) * 7 + (from + i) / 251) % 26);
-  return out;
-}
 
 class TlsRecordsTest : public ::testing::Test {
  protected:

@@ -30,18 +30,10 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+using test::patterned;
 using test::same_bytes;
 using test::TlsClientOptions;
 using test::TlsTestClient;
-
-// The bytes at `offset` of a stream that is easy to check.
-char pattern(std::size_t offset) { return static_cast<char>('a' + (offset * 7 + offset / 251) % 26); }
-
-std::string patterned(std::size_t size, std::size_t from = 0) {
-  std::string out(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) out[i] = pattern(from + i);
-  return out;
-}
 
 // The OpenSSL reason of an error the server's stream reported.
 int ssl_reason(const beast::error_code& ec) {

@@ -12,6 +12,12 @@
 
 namespace parley::test {
 
+std::string patterned(std::size_t size, std::size_t from) {
+  std::string out(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<char>('a' + ((from + i) * 7 + (from + i) / 251) % 26);
+  return out;
+}
+
 ::testing::AssertionResult same_bytes(const std::string& got, const std::string& want) {
   if (got == want) return ::testing::AssertionSuccess();
   const auto diff = std::mismatch(got.begin(), got.end(), want.begin(), want.end());

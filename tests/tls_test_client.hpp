@@ -12,6 +12,9 @@
 
 namespace parley::test {
 
+// `size` bytes of a stream that is easy to check, from its byte `from` on.
+std::string patterned(std::size_t size, std::size_t from = 0);
+
 // Compares byte strings of any size without printing them whole.
 ::testing::AssertionResult same_bytes(const std::string& got, const std::string& want);
 
