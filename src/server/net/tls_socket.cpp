@@ -149,6 +149,8 @@ void TlsSocket::expires_never() {
   deadline_.reset();
 }
 
+bool TlsSocket::usable() const { return (ssl_ != nullptr || records_ != nullptr) && socket_.is_open(); }
+
 bool TlsSocket::timed_out() const { return deadline_ && deadline_->expired; }
 
 bool TlsSocket::holds_unread_bytes() const {
@@ -157,7 +159,7 @@ bool TlsSocket::holds_unread_bytes() const {
 }
 
 std::size_t TlsSocket::peek(asio::mutable_buffer buffer, beast::error_code& ec) {
-  if ((ssl_ == nullptr && !records_) || !socket_.is_open()) {
+  if (!usable()) {
     ec = asio::error::bad_descriptor;
     return 0;
   }
@@ -207,7 +209,7 @@ void TlsSocket::end_handshake() {
 }
 
 TlsSocket::Attempt TlsSocket::try_shutdown() {
-  if ((ssl_ == nullptr && !records_) || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
+  if (!usable()) return {Want::nothing, 0, asio::error::bad_descriptor};
   if (records_) return outcome(records_->send_close_notify(socket_.native_handle()));
   // Nothing to close before the handshake is done, nor after a failure (OpenSSL says not
   // to call SSL_shutdown then), nor twice. A retry after WANT_WRITE sends what is left.
@@ -221,7 +223,7 @@ TlsSocket::Attempt TlsSocket::try_shutdown() {
 }
 
 TlsSocket::Attempt TlsSocket::try_read(asio::mutable_buffer buffer) {
-  if ((ssl_ == nullptr && !records_) || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
+  if (!usable()) return {Want::nothing, 0, asio::error::bad_descriptor};
   if (buffer.size() == 0) return {};
   if (records_) {
     return outcome(
@@ -234,7 +236,7 @@ TlsSocket::Attempt TlsSocket::try_read(asio::mutable_buffer buffer) {
 }
 
 TlsSocket::Attempt TlsSocket::try_write(asio::const_buffer buffer) {
-  if ((ssl_ == nullptr && !records_) || !socket_.is_open()) return {Want::nothing, 0, asio::error::bad_descriptor};
+  if (!usable()) return {Want::nothing, 0, asio::error::bad_descriptor};
   if (buffer.size() == 0) return {};
   if (records_) {
     return outcome(records_->write(socket_.native_handle(),

@@ -258,6 +258,8 @@ class TlsSocket {
   // The outcome of a record layer call.
   static Attempt outcome(const TlsOutcome& result);
   bool timed_out() const;
+  // Whether there is a TLS layer (OpenSSL's or ours) and a socket for it to work on.
+  bool usable() const;
 
   // The largest TLS record's plaintext.
   static constexpr std::size_t kMaxRecord = 16 * 1024;
