@@ -96,6 +96,24 @@ Status decode_typed(const std::string& type, bool is_request, const boost::json:
   if (type == type::kBlocksList) return check_pair<BlocksListRequest, BlocksListResult>(is_request, data);
   if (type == type::kPrivacyGet) return check_pair<PrivacyGetRequest, Privacy>(is_request, data);
   if (type == type::kPrivacySet) return check_pair<Privacy, Privacy>(is_request, data);
+  if (type == type::kGroupCreate) return check_pair<GroupCreateRequest, GroupInfo>(is_request, data);
+  if (type == type::kGroupSearch) return check_pair<GroupSearchRequest, GroupSearchResult>(is_request, data);
+  if (type == type::kGroupInfo) return check_pair<GroupRef, GroupInfo>(is_request, data);
+  if (type == type::kGroupUpdate) return check_pair<GroupUpdateRequest, GroupInfo>(is_request, data);
+  if (type == type::kGroupJoin) return check_pair<GroupJoinRequest, GroupJoinResult>(is_request, data);
+  if (type == type::kGroupRequests) return check_pair<GroupRequestsRequest, GroupRequestsResult>(is_request, data);
+  if (type == type::kGroupRespond) return check_pair<GroupRespondRequest, EmptyResult>(is_request, data);
+  if (type == type::kGroupInvite) return check_pair<GroupMemberRef, GroupJoinResult>(is_request, data);
+  if (type == type::kGroupLeave) return check_pair<GroupRef, EmptyResult>(is_request, data);
+  if (type == type::kGroupKick) return check_pair<GroupMemberRef, EmptyResult>(is_request, data);
+  if (type == type::kGroupMute) return check_pair<GroupMuteRequest, EmptyResult>(is_request, data);
+  if (type == type::kGroupUnmute) return check_pair<GroupMemberRef, EmptyResult>(is_request, data);
+  if (type == type::kGroupMuteAll) return check_pair<GroupMuteAllRequest, EmptyResult>(is_request, data);
+  if (type == type::kGroupAdmin) return check_pair<GroupAdminRequest, EmptyResult>(is_request, data);
+  if (type == type::kGroupTransfer) return check_pair<GroupMemberRef, EmptyResult>(is_request, data);
+  if (type == type::kGroupDissolve) return check_pair<GroupRef, EmptyResult>(is_request, data);
+  if (type == type::kGroupMembers) return check_pair<GroupMembersRequest, GroupMembersResult>(is_request, data);
+  if (type == type::kGroupCard) return check_pair<GroupCardRequest, EmptyResult>(is_request, data);
   return make_error(Errc::unknown_type, "no typed decoder for " + type);
 }
 
@@ -111,6 +129,8 @@ Status decode_event(const std::string& type, const boost::json::object& data) {
   if (type == event::kFriendAdded) return round_trip<FriendAddedEvent>(data);
   if (type == event::kFriendDeleted) return round_trip<FriendDeletedEvent>(data);
   if (type == event::kFriendsChanged) return round_trip<FriendsChangedEvent>(data);
+  if (type == event::kGroupJoinRequest) return round_trip<GroupJoinRequestInfo>(data);
+  if (type == event::kGroupJoinResponse) return round_trip<GroupJoinResponseEvent>(data);
   return make_error(Errc::unknown_type, "no typed decoder for event " + type);
 }
 
@@ -127,6 +147,23 @@ TEST(ProtocolDoc, EveryFriendsMessageIsDocumented) {
   }
   for (const char* type : {event::kFriendRequest, event::kFriendResponse, event::kFriendAdded, event::kFriendDeleted,
                            event::kFriendsChanged}) {
+    EXPECT_NE(text.str().find("{\"type\":\"" + std::string(type) + "\",\"data\""), std::string::npos) << type;
+  }
+}
+
+// Every groups request and event has an example.
+TEST(ProtocolDoc, EveryGroupsMessageIsDocumented) {
+  std::ifstream file(PARLEY_SOURCE_DIR "/docs/protocol.md");
+  std::stringstream text;
+  text << file.rdbuf();
+  for (const char* type :
+       {type::kGroupCreate, type::kGroupSearch, type::kGroupInfo, type::kGroupUpdate, type::kGroupJoin,
+        type::kGroupRequests, type::kGroupRespond, type::kGroupInvite, type::kGroupLeave, type::kGroupKick,
+        type::kGroupMute, type::kGroupUnmute, type::kGroupMuteAll, type::kGroupAdmin, type::kGroupTransfer,
+        type::kGroupDissolve, type::kGroupMembers, type::kGroupCard}) {
+    EXPECT_NE(text.str().find("\"type\":\"" + std::string(type) + "\",\"data\""), std::string::npos) << type;
+  }
+  for (const char* type : {event::kGroupJoinRequest, event::kGroupJoinResponse}) {
     EXPECT_NE(text.str().find("{\"type\":\"" + std::string(type) + "\",\"data\""), std::string::npos) << type;
   }
 }

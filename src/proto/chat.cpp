@@ -36,6 +36,13 @@ struct Schema<ConversationPeer> {
 };
 
 template <>
+struct Schema<ConversationGroup> {
+  static constexpr auto fields = std::make_tuple(
+      required("group_id", &ConversationGroup::group_id, 0, kMax), required("name", &ConversationGroup::name, 0, kTextCap),
+      required("avatar", &ConversationGroup::avatar, 0, kTextCap), required("role", &ConversationGroup::role, 0, kNameCap));
+};
+
+template <>
 struct Schema<ConversationInfo> {
   static constexpr auto fields = std::make_tuple(
       required("conversation_id", &ConversationInfo::conversation_id, 1, kMax),
@@ -43,7 +50,9 @@ struct Schema<ConversationInfo> {
       required("last_seq", &ConversationInfo::last_seq, 0, kMax), required("read_seq", &ConversationInfo::read_seq, 0, kMax),
       required("peer_read_seq", &ConversationInfo::peer_read_seq, 0, kMax),
       required("unread", &ConversationInfo::unread, 0, kMax),
-      optional("last_message", &ConversationInfo::last_message, 0, 0));
+      required("mentions", &ConversationInfo::mentions, 0, kMax),
+      optional("last_message", &ConversationInfo::last_message, 0, 0),
+      optional("group", &ConversationInfo::group, 0, 0));
 };
 
 template <>
@@ -119,6 +128,7 @@ struct Schema<ReadEvent> {
 PARLEY_PROTO_MESSAGE(ChatMessage)
 PARLEY_PROTO_MESSAGE(MessageSendRequest)
 PARLEY_PROTO_MESSAGE(MessageSendResult)
+PARLEY_PROTO_MESSAGE(ConversationGroup)
 PARLEY_PROTO_MESSAGE(ConversationsRequest)
 PARLEY_PROTO_MESSAGE(ConversationsResult)
 PARLEY_PROTO_MESSAGE(SyncRequest)

@@ -33,6 +33,7 @@ inline constexpr char kRead[] = "read";
 namespace kind {
 inline constexpr char kText[] = "text";      // body {"text": "..."}
 inline constexpr char kRecall[] = "recall";  // body {"seq": N}: entry N was recalled
+inline constexpr char kSystem[] = "system";  // body {"event": "...", ...}: a change to a group
 }  // namespace kind
 
 // One entry of a conversation's log.
@@ -68,15 +69,25 @@ struct ConversationPeer {
   std::string avatar;
 };
 
+// What a group conversation's entry in the list shows of the group.
+struct ConversationGroup {
+  std::int64_t group_id = 0;
+  std::string name;
+  std::string avatar;
+  std::string role;  // mine
+};
+
 struct ConversationInfo {
   std::int64_t conversation_id = 0;
-  std::string kind = "direct";
-  ConversationPeer peer;
+  std::string kind = "direct";  // or "group"
+  ConversationPeer peer;        // direct conversations; zeros for a group
   std::int64_t last_seq = 0;
   std::int64_t read_seq = 0;       // mine
   std::int64_t peer_read_seq = 0;  // how far the other side has read
   std::int64_t unread = 0;         // messages from others after read_seq
+  std::int64_t mentions = 0;       // of those, the ones that mention me (or all)
   std::optional<ChatMessage> last_message;
+  std::optional<ConversationGroup> group;
 };
 
 struct ConversationsRequest {};

@@ -78,6 +78,7 @@ json::object error_to_json(const Error& error) {
   out["retry"] = retryable(error.code);
   if (!error.field.empty()) out["field"] = error.field;
   if (error.retry_after_ms > 0) out["retry_after_ms"] = error.retry_after_ms;
+  if (error.until > 0) out["until"] = error.until;
   return out;
 }
 
@@ -99,6 +100,10 @@ Status error_from_json(const json::object& object, Error& error) {
   if (auto* after = object.if_contains("retry_after_ms")) {
     if (!after->is_int64() || after->get_int64() < 0) return bad("error.retry_after_ms must be a non-negative integer", "retry_after_ms");
     error.retry_after_ms = after->get_int64();
+  }
+  if (auto* until = object.if_contains("until")) {
+    if (!until->is_int64() || until->get_int64() < 0) return bad("error.until must be a non-negative integer", "until");
+    error.until = until->get_int64();
   }
   return {};
 }

@@ -36,6 +36,7 @@ struct Error {
   std::string message;
   std::string field;            // the member of `data` that was wrong, if any
   std::int64_t retry_after_ms = 0;  // 0: not given
+  std::int64_t until = 0;           // a mute refused the request: when it ends (ms); 0: not given
 
   friend bool operator==(const Error&, const Error&) = default;
 };

@@ -7,6 +7,7 @@
 #include "proto/errors.hpp"
 #include "proto/presence.hpp"
 #include "proto/friends.hpp"
+#include "proto/groups.hpp"
 #include "proto/system.hpp"
 
 // The typed `data` of every request, result and event of protocol v1, one header per

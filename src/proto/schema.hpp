@@ -110,6 +110,11 @@ void read_member(FieldReader& r, const Field<T, bool>& f, bool& out) {
   }
 }
 
+template <class T>
+void read_member(FieldReader& r, const Field<T, std::optional<bool>>& f, std::optional<bool>& out) {
+  out = r.optional_bool(f.name);
+}
+
 // A free-form JSON object (a message body, whose shape depends on its kind); max bounds
 // its serialised size.
 template <class T>
