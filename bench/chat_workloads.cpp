@@ -585,15 +585,6 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-// Names of one run: base 36 of the time, so runs against a long-lived server meet new users.
-std::string run_tag() {
-  auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  std::string tag;
-  for (int i = 0; i < 6; ++i, seconds /= 36) tag += "0123456789abcdefghijklmnopqrstuvwxyz"[seconds % 36];
-  return tag;
-}
-
 }  // namespace
 
 std::string source_address(const Options& options, std::size_t i) {

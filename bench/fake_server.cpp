@@ -1,5 +1,6 @@
-// parley-bench-fake-server: a stand-in for parleyd that answers W1 and W2 (hello,
-// register, login, message_send and the message event) from memory, with no storage,
+// parley-bench-fake-server: a stand-in for parleyd that answers W1, W2 and W3 (hello,
+// register, login, auth, group_create, group_join, message_send and the message event)
+// from memory, with no storage,
 // so that the generator's own CPU cost can be measured at rates the real server does
 // not reach yet. Not a server: no passwords, no limits, one thread, nothing kept.
 //
@@ -50,10 +51,15 @@ struct Connection;
 // Everything the fake knows; touched by the one thread only.
 struct State {
   bool one_per_frame = false;
-  std::map<std::string, std::int64_t, std::less<>> users;            // username -> id
-  std::map<std::int64_t, Connection*> online;                         // user id -> its connection
+  std::map<std::string, std::int64_t, std::less<>> users;              // username -> id
+  std::map<std::int64_t, Connection*> online;                          // user id -> its connection
   std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> seqs;  // (sender, recipient) -> last seq
   std::int64_t next_user = 10001;
+  struct FakeGroup {
+    std::vector<std::int64_t> members;
+    std::int64_t seq = 0;
+  };
+  std::map<std::int64_t, FakeGroup> groups;  // group id -> members; ids from 1
 };
 
 struct Connection {
@@ -109,10 +115,53 @@ void handle(Connection& c, std::string_view text) {
     if (user == s.users.end()) return refuse(proto::Errc::unauthorized, "no such user");
     c.user_id = user->second;
     s.online[c.user_id] = &c;
-    answer(proto::encode(proto::LoginResult{"fake-token", c.user_id, r->username, r->device, 4102444800000}));
+    answer(proto::encode(proto::LoginResult{"fake-token-" + std::to_string(c.user_id), c.user_id, r->username,
+                                            r->device, 4102444800000}));
+  } else if (request.type == proto::type::kAuth) {
+    auto r = proto::decode<proto::AuthRequest>(request.data);
+    if (!r || !r->token.starts_with("fake-token-")) return refuse(proto::Errc::unauthorized, "not a fake token");
+    c.user_id = std::stoll(r->token.substr(11));
+    s.online[c.user_id] = &c;
+    answer(proto::encode(proto::AuthResult{c.user_id, "fake", "bench", 4102444800000}));
+  } else if (request.type == proto::type::kGroupCreate) {
+    auto r = proto::decode<proto::GroupCreateRequest>(request.data);
+    if (!r) return refuse(proto::Errc::bad_request, r.error().message);
+    const std::int64_t id = static_cast<std::int64_t>(s.groups.size()) + 1;
+    s.groups[id] = State::FakeGroup{{c.user_id}, 1};
+    proto::GroupInfo info;
+    info.group_id = id;
+    info.name = r->name;
+    info.join_policy = r->join_policy.value_or(proto::join_policy::kApproval);
+    info.member_limit = r->member_limit.value_or(500);
+    info.member_count = 1;
+    info.owner_id = c.user_id;
+    info.role = proto::role::kOwner;
+    answer(proto::encode(info));
+  } else if (request.type == proto::type::kGroupJoin) {
+    auto r = proto::decode<proto::GroupJoinRequest>(request.data);
+    if (!r) return refuse(proto::Errc::bad_request, r.error().message);
+    auto group = s.groups.find(r->group_id);
+    if (group == s.groups.end()) return refuse(proto::Errc::not_found, "no such group");
+    group->second.members.push_back(c.user_id);
+    ++group->second.seq;  // the "joined" entry, which the fake tells nobody
+    answer(proto::encode(proto::GroupJoinResult{proto::join_status::kJoined, 0}));
   } else if (request.type == proto::type::kMessageSend) {
     auto r = proto::decode<proto::MessageSendRequest>(request.data);
-    if (!r || !r->to) return refuse(proto::Errc::bad_request, "the fake server sends to users only");
+    if (r && r->conversation_id) {
+      // A group: serialised once, sent to every other online member.
+      auto group = s.groups.find(*r->conversation_id);
+      if (group == s.groups.end()) return refuse(proto::Errc::not_found, "no such group");
+      const std::int64_t seq = ++group->second.seq;
+      answer(proto::encode(proto::MessageSendResult{group->first, seq, 1, false}));
+      proto::ChatMessage message{group->first, seq, c.user_id, r->client_id, r->kind, r->body, 1, false};
+      const std::string event = proto::serialize(proto::Event{proto::event::kMessage, proto::encode(message)});
+      for (std::int64_t member : group->second.members) {
+        auto online = s.online.find(member);
+        if (online != s.online.end() && online->second != &c) online->second->send(event);
+      }
+      return;
+    }
+    if (!r || !r->to) return refuse(proto::Errc::bad_request, "the fake server sends to users and groups only");
     const std::int64_t seq = ++s.seqs[{c.user_id, *r->to}];
     const std::int64_t conversation = c.user_id * 1000000 + *r->to;
     answer(proto::encode(proto::MessageSendResult{conversation, seq, 1, false}));

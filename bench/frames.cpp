@@ -49,6 +49,16 @@ std::string request_frame(std::int64_t id, std::string_view type, boost::json::o
 SendFrame::SendFrame(std::int64_t to) {
   proto::MessageSendRequest request;
   request.to = to;
+  split(request);
+}
+
+SendFrame::SendFrame(Conversation conversation) {
+  proto::MessageSendRequest request;
+  request.conversation_id = conversation.id;
+  split(request);
+}
+
+void SendFrame::split(proto::MessageSendRequest request) {
   request.client_id = kClientMark;
   request.body = boost::json::object{{"text", kTextMark}};
   // The id is a string placeholder here; render() writes a bare integer in its place,

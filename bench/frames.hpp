@@ -11,6 +11,7 @@
 #include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
 
+#include "proto/chat.hpp"
 #include "proto/codec.hpp"
 #include "proto/errors.hpp"
 
@@ -80,7 +81,13 @@ std::string request_frame(std::int64_t id, std::string_view type, boost::json::o
 // `out` has grown.
 class SendFrame {
  public:
+  // To a user (the direct conversation with them).
   explicit SendFrame(std::int64_t to);
+  // To a conversation the sender is a member of, e.g. a group (its group_id).
+  struct Conversation {
+    std::int64_t id = 0;
+  };
+  explicit SendFrame(Conversation conversation);
   // Replaces `out` with the message.
   void render(std::string& out, std::int64_t request_id, std::uint32_t sender, std::uint64_t n,
               std::int64_t sent_ns) const;
@@ -95,6 +102,8 @@ class SendFrame {
   std::string mid_;          // between the id and the client_id's numbers
   std::string before_text_;  // between the client_id and the text
   std::string tail_;         // after the text
+
+  void split(proto::MessageSendRequest request);  // fills the parts from a request with placeholders
 };
 
 // The client_id and send time that render() put into a message, read back.

@@ -31,6 +31,24 @@ TEST(SendFrame, RendersAMessageSendRequestTheCodecAccepts) {
   EXPECT_EQ(send->body.at("text"), "123456789");
 }
 
+TEST(SendFrame, ToAConversationCarriesItsIdAndNoRecipient) {
+  const SendFrame frame(SendFrame::Conversation{7});
+  std::string out;
+  frame.render(out, 1000, 0, 3, 5550001);
+  auto parsed = proto::parse_request(out, kLimits);
+  ASSERT_TRUE(parsed.request) << out;
+  auto send = proto::decode<proto::MessageSendRequest>(parsed.request->data);
+  ASSERT_TRUE(send);
+  EXPECT_FALSE(send->to);
+  EXPECT_EQ(send->conversation_id, 7);
+  SendStamp stamp;
+  ASSERT_TRUE(read_stamp(send->client_id, std::string_view(send->body.at("text").as_string()), stamp));
+  EXPECT_EQ(stamp.sender, 0u);
+  EXPECT_EQ(stamp.n, 3u);
+  EXPECT_EQ(stamp.sent_ns, 5550001);
+  EXPECT_LE(out.size(), frame.max_size());
+}
+
 TEST(SendFrame, RenderReplacesTheWholeFrameEachTime) {
   const SendFrame frame(5);
   std::string out;

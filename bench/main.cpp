@@ -42,8 +42,9 @@ int main(int argc, char** argv) {
                  "server URL: http://HOST:PORT or ws://, or https:// or wss:// for TLS; ignored with --spawn")
       ->capture_default_str();
   app.add_option("--workload", workload,
-                 "w1 (throughput), w2 (latency at --rate), w4 (idle connections), w5 (offline delivery)")
-      ->check(CLI::IsMember({"w1", "w2", "w4", "w5"}))
+                 "w1 (throughput), w2 (latency at --rate), w3 (group fan-out), w4 (idle connections), "
+                 "w5 (offline delivery)")
+      ->check(CLI::IsMember({"w1", "w2", "w3", "w4", "w5"}))
       ->capture_default_str();
   app.add_option("--spawn", spawn,
                  "start this parleyd on a free port with a temp data dir, cheap Argon2id and raised limits");
@@ -59,15 +60,20 @@ int main(int argc, char** argv) {
   app.add_option("--user-prefix", options.prefix, "prefix of the benchmark's user names")->capture_default_str();
   app.add_option("--clients", options.clients, "W1/W2: connections, in sender/recipient pairs")->capture_default_str();
   app.add_option("--inflight", options.inflight, "W1: unacknowledged sends per sender")->capture_default_str();
-  app.add_option("--duration", options.duration_s, "W1/W2: seconds of sending")->capture_default_str();
-  app.add_option("--rate", options.rate, "W2: messages per second over all pairs")->capture_default_str();
-  app.add_option("--drain-timeout", options.drain_s, "W1/W2: seconds to wait for outstanding acks and events")
+  app.add_option("--duration", options.duration_s, "W1/W2/W3: seconds of sending")->capture_default_str();
+  app.add_option("--rate", options.rate,
+                 "W2: messages per second over all pairs (default 20000); W3: messages per second to the group "
+                 "(default 100)");
+  app.add_option("--members", options.members, "W3: members of the group, all online (2 to 10,000); one sends")
+      ->capture_default_str();
+  app.add_option("--drain-timeout", options.drain_s, "W1/W2/W3: seconds to wait for outstanding acks and events")
       ->capture_default_str();
   app.add_option("--connections", options.connections, "W4: idle authenticated connections")->capture_default_str();
   app.add_option("--devices", options.devices, "W4: tokens (devices) per user")->capture_default_str();
-  app.add_option("--setup-parallel", options.setup_parallel, "W4: HTTP connections used for logins")
+  app.add_option("--setup-parallel", options.setup_parallel,
+                 "W4: HTTP connections used for logins; W3: members registering and joining at once")
       ->capture_default_str();
-  app.add_option("--open-parallel", options.open_parallel, "W4: WebSocket opens under way at once")
+  app.add_option("--open-parallel", options.open_parallel, "W3/W4: WebSocket opens under way at once")
       ->capture_default_str();
   app.add_option("--hold", options.hold_s, "W4: seconds to hold the connections before reading RSS")
       ->capture_default_str();
@@ -79,6 +85,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print the result as one JSON object");
   app.add_option("server_args", server_args, "with --spawn: more parleyd arguments, after --");
   CLI11_PARSE(app, argc, argv);
+  if (workload == "w3" && app.count("--rate") == 0) options.rate = 100;
 
   std::unique_ptr<SpawnedServer> spawned;
   bool verify_tls = !insecure_tls;
@@ -99,6 +106,7 @@ int main(int argc, char** argv) {
 
   Row row = workload == "w1"   ? run_w1(options)
             : workload == "w2" ? run_w2(options)
+            : workload == "w3" ? run_w3(options)
             : workload == "w4" ? run_w4(options)
                                : run_w5(options);
   row.add("transport", options.target.is_tls() ? "TLS" : "plain");

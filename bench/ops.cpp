@@ -1,5 +1,7 @@
 #include "bench/ops.hpp"
 
+#include <chrono>
+
 #include <boost/json/serialize.hpp>
 
 #include "bench/frames.hpp"
@@ -9,6 +11,14 @@ namespace parley::bench {
 
 std::string describe(const proto::Error& error) {
   return std::string(proto::to_string(error.code)) + ": " + error.message;
+}
+
+std::string run_tag() {
+  auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string tag;
+  for (int i = 0; i < 6; ++i, seconds /= 36) tag += "0123456789abcdefghijklmnopqrstuvwxyz"[seconds % 36];
+  return tag;
 }
 
 asio::awaitable<proto::Result<boost::json::object>> call(WsConnection& ws, std::int64_t id, std::string_view type,

@@ -50,6 +50,9 @@ asio::awaitable<proto::Result<std::unique_ptr<WsConnection>>> open_with_hello(co
 asio::awaitable<proto::Result<boost::json::object>> http_call(HttpConnection& http, std::string_view type,
                                                               const boost::json::object& data);
 
+// Names of one run: base 36 of the time, so runs against a long-lived server meet new users.
+std::string run_tag();
+
 // A short description of an error for reports: "code: message".
 std::string describe(const proto::Error& error);
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -50,6 +51,28 @@ std::optional<double> cpu_seconds(pid_t pid) {
   }
   static const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
   return (utime + stime) / ticks;
+}
+
+std::vector<ThreadCpu> thread_cpu(pid_t pid) {
+  std::vector<ThreadCpu> threads;
+  std::error_code ec;
+  const std::string task = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& entry : std::filesystem::directory_iterator(task, ec)) {
+    ThreadCpu thread;
+    try {
+      thread.tid = std::stoi(entry.path().filename().string());
+    } catch (const std::exception&) {
+      continue;
+    }
+    std::ifstream schedstat(entry.path() / "schedstat");
+    double on_cpu_ns = 0;
+    if (!(schedstat >> on_cpu_ns)) continue;  // the thread ended meanwhile
+    thread.seconds = on_cpu_ns / 1e9;
+    std::ifstream comm(entry.path() / "comm");
+    std::getline(comm, thread.name);
+    threads.push_back(std::move(thread));
+  }
+  return threads;
 }
 
 std::optional<std::int64_t> rss_kib(pid_t pid) {

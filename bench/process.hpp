@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/report.hpp"
 #include "proto/errors.hpp"
 
 // What the benchmark reads about processes (CPU time and memory from /proc) and the
@@ -17,6 +18,9 @@ namespace parley::bench {
 
 // User plus system CPU time of the process so far, in seconds; empty if unreadable.
 std::optional<double> cpu_seconds(pid_t pid);
+// Every thread's CPU time so far (schedstat: time on a CPU, in ns) and name; empty if
+// the process is gone.
+std::vector<ThreadCpu> thread_cpu(pid_t pid);
 // VmRSS of the process in KiB; empty if unreadable.
 std::optional<std::int64_t> rss_kib(pid_t pid);
 

@@ -28,6 +28,33 @@ double Latencies::quantile_ms(double q) {
   return samples_us_[rank - 1] / 1000.0;
 }
 
+std::string describe_thread_cpu(const std::vector<ThreadCpu>& before, const std::vector<ThreadCpu>& after,
+                                double wall_s, double min_percent) {
+  if (wall_s <= 0) return "n/a";
+  std::vector<std::pair<double, const ThreadCpu*>> busy;
+  std::size_t quiet = 0;
+  for (const auto& thread : after) {
+    double start = 0;
+    for (const auto& earlier : before) {
+      if (earlier.tid == thread.tid) start = earlier.seconds;
+    }
+    const double percent = 100.0 * (thread.seconds - start) / wall_s;
+    if (percent >= min_percent) {
+      busy.emplace_back(percent, &thread);
+    } else {
+      ++quiet;
+    }
+  }
+  std::stable_sort(busy.begin(), busy.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::ostringstream out;
+  for (std::size_t i = 0; i < busy.size(); ++i) {
+    if (i > 0) out << ", ";
+    out << busy[i].second->name << ' ' << busy[i].second->tid << ": " << std::llround(busy[i].first);
+  }
+  if (quiet > 0) out << (busy.empty() ? "" : ", ") << quiet << " more under " << min_percent;
+  return out.str();
+}
+
 void Row::add(std::string name, double value, int decimals) {
   cells_.push_back(Cell{std::move(name), value, decimals});
 }

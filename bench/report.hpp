@@ -25,6 +25,19 @@ class Latencies {
   bool sorted_ = false;
 };
 
+// CPU time of one thread of a process so far (from /proc/PID/task/TID/schedstat).
+struct ThreadCpu {
+  int tid = 0;
+  std::string name;  // its comm, e.g. "parley-writer"
+  double seconds = 0;
+};
+
+// Each thread's share of one core between two readings `wall_s` apart, busiest first,
+// as "name tid: percent" joined by ", "; threads under `min_percent` are left out
+// (and counted at the end). Threads that started in between count from zero.
+std::string describe_thread_cpu(const std::vector<ThreadCpu>& before, const std::vector<ThreadCpu>& after,
+                                double wall_s, double min_percent = 1.0);
+
 class Row {
  public:
   explicit Row(std::string workload) : workload_(std::move(workload)) {}

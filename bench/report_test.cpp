@@ -45,5 +45,15 @@ TEST(Row, PrintsOneTableRowAndMarksProblems) {
       "\n");
 }
 
+TEST(ThreadCpu, BusiestFirstAndQuietOnesCounted) {
+  const std::vector<ThreadCpu> before{{10, "parleyd", 1.0}, {11, "parley-writer", 2.0}, {12, "parleyd", 5.0}};
+  // Over 2 s: 10 used 1.5 s (75 %), 11 0.2 s (10 %), 12 nothing, 13 (new) 0.9 s (45 %).
+  const std::vector<ThreadCpu> after{
+      {10, "parleyd", 2.5}, {11, "parley-writer", 2.2}, {12, "parleyd", 5.0}, {13, "parley-deliver", 0.9}};
+  EXPECT_EQ(describe_thread_cpu(before, after, 2.0),
+            "parleyd 10: 75, parley-deliver 13: 45, parley-writer 11: 10, 1 more under 1");
+  EXPECT_EQ(describe_thread_cpu(before, after, 0), "n/a");
+}
+
 }  // namespace
 }  // namespace parley::bench

@@ -27,11 +27,14 @@ struct Options {
   double rate = 20000;  // W2: messages per second over all pairs
   double drain_s = 15;  // after the run: how long to wait for outstanding acks and events
 
+  // W3 (also --rate, default 100 for it, and --duration)
+  int members = 200;  // members of the group, all online; member 0 sends
+
   // W4
   int connections = 1000;
   int devices = 4;          // tokens (devices) per user
-  int setup_parallel = 16;  // HTTP connections used to register and log in
-  int open_parallel = 256;  // WebSocket opens under way at once
+  int setup_parallel = 16;  // W4: HTTP connections used to register and log in; W3: members enrolled at once
+  int open_parallel = 256;  // W3, W4: WebSocket opens under way at once
   double hold_s = 5;
 
   // W5
@@ -44,6 +47,7 @@ std::string source_address(const Options& options, std::size_t i);
 
 Row run_w1(const Options& options);  // 1:1 throughput with a window of sends in flight
 Row run_w2(const Options& options);  // latency at a fixed rate
+Row run_w3(const Options& options);  // group fan-out at a fixed rate
 Row run_w4(const Options& options);  // idle authenticated connections
 Row run_w5(const Options& options);  // offline delivery
 
