@@ -134,7 +134,10 @@ asio::awaitable<void> enrol(Group* g, std::size_t i) {
     g->note(what + ": " + describe(error));
     g->set_up_failed.fetch_add(1);
   };
-  auto ws = co_await open_with_hello(o.target, source_address(o, i));
+  // Arguments of a co_await live in named variables: g++ 12 destroys some temporaries
+  // of a co_await expression twice.
+  const std::string source = source_address(o, i);
+  auto ws = co_await open_with_hello(o.target, source);
   if (!ws) co_return fail("open " + m.name, ws.error());
   auto login = co_await register_and_login(**ws, m.name, kDevice);
   if (!login) co_return fail("login " + m.name, login.error());
@@ -174,13 +177,15 @@ asio::awaitable<void> connect_some(Group* g, std::size_t first, std::size_t stri
   for (std::size_t i = first; i < g->members.size(); i += stride) {
     Member& m = g->members[i];
     // Opened on this opener's thread, the connection lives on its member's.
-    auto ws = co_await open_with_hello(o.target, source_address(o, i));
+    const std::string source = source_address(o, i);
+    auto ws = co_await open_with_hello(o.target, source);
     if (!ws) {
       g->note("open " + m.name + ": " + describe(ws.error()));
       g->open_failed.fetch_add(1);
       continue;
     }
-    auto auth = co_await call_typed<proto::AuthResult>(**ws, 1, proto::type::kAuth, proto::AuthRequest{m.token});
+    const proto::AuthRequest request{m.token};
+    auto auth = co_await call_typed<proto::AuthResult>(**ws, 1, proto::type::kAuth, request);
     if (!auth) {
       g->note("auth " + m.name + ": " + describe(auth.error()));
       g->open_failed.fetch_add(1);
