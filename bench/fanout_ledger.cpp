@@ -108,6 +108,7 @@ FanoutResult check_fanout(const FanoutSends& sends, const std::vector<const Fano
     ++result.complete;
     result.all_members.add_ns(last - sends.sent_ns_[n]);
     result.first_member.add_ns(first - sends.sent_ns_[n]);
+    result.timings.push_back({n, sends.sent_ns_[n], first, last});
     if (last >= window_start_ns && last <= window_end_ns) ++result.complete_in_window;
   }
   // Numbers past the last send (a message the sender never booked).

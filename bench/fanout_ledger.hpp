@@ -29,7 +29,16 @@ struct FanoutResult {
   std::uint64_t deliveries = 0;          // message events booked, all members
   Latencies all_members;                 // per complete message: the last member's arrival - sent
   Latencies first_member;                // per complete message: the first member's arrival - sent
-  std::vector<std::string> problems;     // empty when every member got every message once, in order
+  // Per complete message, in send order: when it was sent and when the first and the
+  // last member got it (ns, the clock of the stamps), for a time series.
+  struct Timing {
+    std::uint64_t n = 0;
+    std::int64_t sent_ns = 0;
+    std::int64_t first_ns = 0;
+    std::int64_t last_ns = 0;
+  };
+  std::vector<Timing> timings;
+  std::vector<std::string> problems;  // empty when every member got every message once, in order
 };
 
 // Checks the sends against every thread's receipts for `members` receiving members:

@@ -43,6 +43,11 @@ TEST(FanoutLedger, EveryMemberGettingEveryMessageOnceIsClean) {
   EXPECT_DOUBLE_EQ(result.all_members.quantile_ms(1.0), 5);
   EXPECT_DOUBLE_EQ(result.all_members.quantile_ms(0.0), 3);
   EXPECT_DOUBLE_EQ(result.first_member.quantile_ms(0.0), 1);
+  ASSERT_EQ(result.timings.size(), 3u);
+  EXPECT_EQ(result.timings[2].n, 2u);
+  EXPECT_EQ(result.timings[2].sent_ns, 20 * kMs);
+  EXPECT_EQ(result.timings[2].first_ns, 23 * kMs);
+  EXPECT_EQ(result.timings[2].last_ns, 25 * kMs);
 }
 
 TEST(FanoutLedger, AMemberMissingAMessageIsReported) {

@@ -20,6 +20,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
+#include <iomanip>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -549,6 +551,17 @@ Row run_w3(const Options& options) {
     if (first_error.empty()) first_error = b->error;
   }
   FanoutResult result = check_fanout(sender.sends, receipts, g.receivers, start_ns, end_ns);
+  if (!options.timings_path.empty()) {
+    std::ofstream out(options.timings_path);
+    out << "# n sent_ms first_ms last_ms (ms from the first send's due time)\n";
+    out << std::fixed << std::setprecision(3);
+    for (const auto& t : result.timings) {
+      out << t.n << ' ' << static_cast<double>(t.sent_ns - start_ns) / 1e6 << ' '
+          << static_cast<double>(t.first_ns - start_ns) / 1e6 << ' ' << static_cast<double>(t.last_ns - start_ns) / 1e6
+          << '\n';
+    }
+    if (!out) row.problem("could not write " + options.timings_path);
+  }
 
   row.add("sent msg/s", static_cast<double>(g.sent.load()) / elapsed);
   row.add("group msg/s", static_cast<double>(result.complete_in_window) / elapsed);

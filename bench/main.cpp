@@ -66,6 +66,9 @@ int main(int argc, char** argv) {
                  "(default 100)");
   app.add_option("--members", options.members, "W3: members of the group, all online (2 to 10,000); one sends")
       ->capture_default_str();
+  app.add_option("--timings", options.timings_path,
+                 "W3: write one line per message there: n, send time, first and last member's arrival (ms from "
+                 "the first send)");
   app.add_option("--drain-timeout", options.drain_s, "W1/W2/W3: seconds to wait for outstanding acks and events")
       ->capture_default_str();
   app.add_option("--connections", options.connections, "W4: idle authenticated connections")->capture_default_str();

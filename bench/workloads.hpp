@@ -28,7 +28,8 @@ struct Options {
   double drain_s = 15;  // after the run: how long to wait for outstanding acks and events
 
   // W3 (also --rate, default 100 for it, and --duration)
-  int members = 200;  // members of the group, all online; member 0 sends
+  int members = 200;         // members of the group, all online; member 0 sends
+  std::string timings_path;  // when set: one line per message (n, sent, first and last arrival) written there
 
   // W4
   int connections = 1000;
