@@ -70,7 +70,8 @@ struct Roster {
   std::string kind;  // direct or group
   bool muted_all = false;
   bool full_history = false;
-  std::vector<MemberRow> members;  // by user_id
+  std::vector<MemberRow> members;      // by user_id
+  std::vector<std::int64_t> user_ids;  // the members' ids, in the same order: for fan-out
 };
 
 struct SearchQuery {

@@ -370,6 +370,7 @@ Result<Roster> SqliteChatStore::roster(std::int64_t conversation_id) {
       out.members.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString(), q->getColumn(2).getString(),
                              q->getColumn(3).getInt64(), q->getColumn(4).getInt64(), q->getColumn(5).getInt64()});
     }
+    for (const auto& m : out.members) out.user_ids.push_back(m.user_id);
     return out;
   });
 }
