@@ -63,7 +63,7 @@ TEST_F(GroupsStoreTest, TheCreatorOwnsTheGroupAndTheLogStartsWithItsEntry) {
 
 TEST_F(GroupsStoreTest, ANewMemberReadsFromTheEntryOfTheirJoiningOn) {
   bool committed = false;
-  auto joined = groups().add_member(group_, bob_, notice(group_, bob_, "joined"), [&] { committed = true; });
+  auto joined = groups().add_member(group_, bob_, notice(group_, bob_, "joined"), [&](const Appended& entry) { committed = entry.message.seq == 2; });
   ASSERT_TRUE(joined) << joined.error().message;
   EXPECT_TRUE(committed);
   EXPECT_EQ(joined->message.seq, 2);

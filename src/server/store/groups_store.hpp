@@ -62,12 +62,12 @@ struct JoinRequestRow {
 // Groups, their members' roles and mutes, and join requests. Every change to a group is
 // stored with the log entry (`notice`, a system entry) that tells its members, in one
 // transaction, so the log shows every change in order with the messages. `committed`
-// runs after such a commit and before any later write to the log commits: the service
-// updates its caches there. Thread-safe; success means committed durably.
+// runs with that entry after such a commit and before any later write to the log
+// commits: the service updates its caches there. Thread-safe; success means committed durably.
 class GroupsStore {
  public:
   virtual ~GroupsStore() = default;
-  using Committed = std::function<void()>;
+  using Committed = std::function<void(const Appended& entry)>;
 
   // Creates the group, with its owner as its only member. `notice` (its conversation_id
   // is filled in) is the group's first entry.

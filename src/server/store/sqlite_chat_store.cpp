@@ -357,12 +357,12 @@ Result<Roster> SqliteChatStore::roster(std::int64_t conversation_id) {
 }
 
 Result<Appended> SqliteChatStore::append_after(const Change& change, const NewMessage& notice,
-                                               const std::function<void()>& committed) {
+                                               const std::function<void(const Appended&)>& committed) {
   return db_.with([&](SQLite::Database& db) -> Result<Appended> {
     SQLite::Transaction tx(db);
     if (auto s = change(db); !s) return s.error();
     auto appended = append_and_commit(db, tx, {&notice, 1}).front();
-    if (committed) committed();
+    if (committed) committed(appended);
     return appended;
   });
 }

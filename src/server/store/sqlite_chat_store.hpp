@@ -41,7 +41,7 @@ class SqliteChatStore final : public ChatStore {
   // by the old state. For the groups store.
   using Change = std::function<Result<void>(SQLite::Database&)>;
   Result<Appended> append_after(const Change& change, const NewMessage& notice,
-                                const std::function<void()>& committed = {});
+                                const std::function<void(const Appended&)>& committed = {});
 
   // The client ids of log entries the index file does not hold yet (its lookups trail the
   // log: SqliteSearchIndex), so that a repeated send is still found. Used under the
