@@ -97,6 +97,7 @@ TEST_F(CliGroupsTest, CreateSearchJoinWithApprovalSendAndHistory) {
   auto found = ok("bob", {"group", "search", "爬山"});
   EXPECT_TRUE(has(found, g + "\t周末爬山 Hiking\t1/50 members\tapproval\n")) << found;
   EXPECT_TRUE(has(ok("bob", {"group", "search", g}), g + "\t周末爬山 Hiking"));
+  EXPECT_TRUE(has(ok("bob", {"group", "search", "#" + g}), g + "\t周末爬山 Hiking"));
   EXPECT_TRUE(has(ok("alice", {"group", "search", "hiking"}), "\tyou: owner"));
   auto nothing = parley_as("bob", {"group", "search", "nosuchgroupname"});
   EXPECT_EQ(nothing.status, 0);

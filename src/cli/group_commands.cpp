@@ -105,8 +105,11 @@ bool changes_nothing(const proto::GroupUpdateRequest& r) {
 
 // "7  周末爬山 Hiking  12/500 members  approval  (you: owner)"
 Outcome<void> search(const Call& call, const GroupArgs& args) {
+  // "#7" is a number too; the server takes only the digits for one.
+  auto number = group_target(args.text);
+  const std::string query = number && *number ? std::to_string(**number) : args.text;
   auto reply = session_call<proto::GroupSearchResult>(call.context, call.saved, proto::type::kGroupSearch,
-                                                      proto::GroupSearchRequest{args.text, args.limit});
+                                                      proto::GroupSearchRequest{query, args.limit});
   if (!reply) return reply.error();
   call.out().result(reply->raw);
   for (const auto& g : reply->value.groups) {
