@@ -90,9 +90,8 @@ Outcome<proto::ConversationInfo> require_group(const Channel& channel, std::int6
   for (auto& c : reply->value.conversations) {
     if (c.kind == "group" && c.conversation_id == group_id) return std::move(c);
   }
-  return Failure(proto::make_error(proto::Errc::not_found, "you are not a member of group " + group_label(group_id) +
-                                                               " (parley group info " + std::to_string(group_id) +
-                                                               " shows it)"));
+  return Failure(proto::make_error(
+      proto::Errc::not_found, "you are not a member of group " + group_label(group_id) + ", or it does not exist"));
 }
 
 Outcome<Target> target(const Context& context, const std::string& user) {
