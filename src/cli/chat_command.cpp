@@ -1,5 +1,6 @@
-// chat: an interactive conversation with one user over a WebSocket. Shows the last
-// messages, then new ones as they come, and sends each line read from stdin.
+// chat: an interactive conversation with one user, or in a group, over a WebSocket.
+// Shows the last messages, then new ones as they come, and sends each line read from
+// stdin.
 //
 // At a terminal it reads keystrokes (TerminalInput), so it can send typing notices;
 // from a pipe or a file it reads whole lines (LineInput) and sends none.
@@ -14,6 +15,7 @@
 
 #include "cli/chat_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/group_support.hpp"
 #include "cli/line_input.hpp"
 #include "cli/live_connection.hpp"
 #include "cli/terminal_input.hpp"
@@ -40,21 +42,25 @@ struct Person {
 };
 
 // One chat: the connection, who talks, and what has been shown. Lives on the main
-// thread; the only other thread is the client library's, behind Client.
+// thread; the only other thread is the client library's, behind Client. With a user
+// (peer_) or in a group (group_, whose members are in names_).
 class ChatSession {
  public:
   ChatSession(const Context& context, SavedSession saved, LiveConnection live, ChatInput& input)
       : context_(context), saved_(std::move(saved)), live_(std::move(live)), input_(input) {}
 
-  // Runs until EOF, SIGINT or a connection that cannot be had back; the exit status.
-  int run(const std::string& user);
+  // Runs until EOF, SIGINT, a connection that cannot be had back or the end of one's
+  // membership of the group; the exit status. TARGET: a user, or a group "#7".
+  int run(const std::string& target);
 
  private:
   using EventHandler = void (ChatSession::*)(const boost::json::object&);
 
   SocketChannel channel() const { return SocketChannel(*live_.client); }
-  Outcome<void> start(const std::string& user);
+  Outcome<void> start(const std::string& target);
+  Outcome<void> start_group(std::int64_t group_id);
   Outcome<void> find_conversation();
+  std::string greeting() const;
   void show_history();
   std::optional<int> step();
   std::optional<int> send(std::string text);
@@ -74,7 +80,7 @@ class ChatSession {
   void note(const std::string& text) const;
   int complain(const Failure& failure) const;
   void send_typing();
-  const std::string& nickname(std::int64_t user_id) const;
+  std::string nickname(std::int64_t user_id);
   void mark_read();
 
   const Context& context_;
@@ -82,7 +88,11 @@ class ChatSession {
   LiveConnection live_;
   ChatInput& input_;
   Person me_;
-  Person peer_;
+  Person peer_;                        // a direct chat's
+  std::optional<std::int64_t> group_;  // a group chat's group id (also its conversation id)
+  std::string group_name_;
+  GroupNames names_;                             // in a group
+  bool left_group_ = false;                      // shown the end of one's membership
   std::optional<std::int64_t> conversation_id_;  // none before the first message
   std::set<std::int64_t> shown_;                 // the seqs shown: a message comes once
   std::int64_t newest_shown_ = 0;
@@ -97,10 +107,9 @@ Outcome<Person> person(const Channel& channel, const std::string& user) {
   return Person{reply->value.user_id, reply->value.username, reply->value.nickname};
 }
 
-int ChatSession::run(const std::string& user) {
-  if (auto started = start(user); !started) return complain(started.error());
-  note("chatting with " + peer_.username + " (" + peer_.nickname + ") as " + me_.username +
-       "; Enter sends a line; Ctrl-D or Ctrl-C ends");
+int ChatSession::run(const std::string& target) {
+  if (auto started = start(target); !started) return complain(started.error());
+  note(greeting() + " as " + me_.username + "; Enter sends a line; Ctrl-D or Ctrl-C ends");
   show_history();
   for (;;) {
     if (stop_requested()) break;
@@ -112,18 +121,45 @@ int ChatSession::run(const std::string& user) {
   return kExitOk;
 }
 
-Outcome<void> ChatSession::start(const std::string& user) {
+std::string ChatSession::greeting() const {
+  if (group_) return "chatting in " + group_label(*group_) + " " + group_name_;
+  return "chatting with " + peer_.username + " (" + peer_.nickname + ")";
+}
+
+Outcome<void> ChatSession::start(const std::string& target) {
+  auto group = group_target(target);
+  if (!group) return group.error();
   auto me = person(channel(), "");
   if (!me) return me.error();
-  auto peer = person(channel(), user);
-  if (!peer) return peer.error();
-  if (peer->user_id == me->user_id) return usage_error("you cannot chat with yourself");
   me_ = std::move(*me);
+  if (*group) return start_group(**group);
+  auto peer = person(channel(), target);
+  if (!peer) return peer.error();
+  if (peer->user_id == me_.user_id) return usage_error("you cannot chat with yourself");
   peer_ = std::move(*peer);
   return find_conversation();
 }
 
+// A group's conversation is the group; its members give the names shown.
+Outcome<void> ChatSession::start_group(std::int64_t group_id) {
+  auto info = ask<proto::GroupInfo>(channel(), proto::type::kGroupInfo, proto::GroupRef{group_id});
+  if (!info) return info.error();
+  if (!info->value.role) {
+    return Failure(proto::make_error(proto::Errc::not_found, "you are not a member of group " + group_label(group_id) +
+                                                                 "; join it first: parley group join " +
+                                                                 std::to_string(group_id)));
+  }
+  auto list = fetch_members(channel(), group_id);
+  if (!list) return list.error();
+  for (const auto& m : list->members) names_.add(m);
+  group_ = group_id;
+  group_name_ = printable(info->value.name, "");
+  conversation_id_ = group_id;
+  return {};
+}
+
 Outcome<void> ChatSession::find_conversation() {
+  if (group_) return {};
   auto conversation = find_direct(channel(), peer_.user_id);
   if (!conversation) return conversation.error();
   if (*conversation) conversation_id_ = (*conversation)->conversation_id;
@@ -146,6 +182,10 @@ void ChatSession::show_history() {
 // when the chat has to end.
 std::optional<int> ChatSession::step() {
   show_events();
+  if (left_group_) {
+    note("you are no longer a member of " + group_label(*group_) + "; the chat ends");
+    return kExitOk;
+  }
   if (!live_.client->is_open()) return recover();
   mark_read();
   auto line = input_.next_line(kPollInterval);
@@ -158,7 +198,8 @@ std::optional<int> ChatSession::step() {
 // At most one typing request every kTypingInterval (the server drops more anyway).
 void ChatSession::send_typing() {
   const auto now = std::chrono::steady_clock::now();
-  if (!conversation_id_ || now - last_typing_ < kTypingInterval) return;
+  // Groups have no typing notices (the server does not pass them on).
+  if (group_ || !conversation_id_ || now - last_typing_ < kTypingInterval) return;
   last_typing_ = now;
   auto reply = ask<proto::EmptyResult>(channel(), proto::type::kTyping, proto::TypingRequest{*conversation_id_});
   if (!reply && live_.client->is_open()) complain(reply.error());
@@ -169,7 +210,9 @@ std::optional<int> ChatSession::send(std::string text) {
     complain(usage_error("the line is not valid UTF-8; not sent"));
     return std::nullopt;
   }
-  const proto::MessageSendRequest request = text_message(peer_.user_id, std::move(text));
+  const proto::MessageSendRequest request =
+      group_ ? group_text_message(*group_, text, find_mentions(text, names_, names_.role(me_.user_id)))
+             : text_message(peer_.user_id, std::move(text));
   auto reply = ask<proto::MessageSendResult>(channel(), proto::type::kMessageSend, request);
   if (!reply && !live_.client->is_open()) {
     if (auto status = recover()) return status;
@@ -283,8 +326,9 @@ void ChatSession::on_shutdown(const boost::json::object& data) {
   reconnect_after_ = std::min(std::chrono::milliseconds(shutdown->reconnect_after_ms), kMaxReconnectWait);
 }
 
-// "[HH:MM] nickname: text", a recall notice as "(message N was recalled)"; with --json
-// the entry as the server sends it.
+// "[HH:MM] nickname: text", a recall notice as "(message N was recalled)", a change to
+// the group as "* alice muted carol until ..."; with --json the entry as the server
+// sends it.
 void ChatSession::show(const proto::ChatMessage& m) {
   if (!shown_.insert(m.seq).second) return;
   newest_shown_ = std::max(newest_shown_, m.seq);
@@ -293,9 +337,14 @@ void ChatSession::show(const proto::ChatMessage& m) {
     std::cout << boost::json::serialize(proto::encode(m)) << std::endl;
   } else if (m.kind == proto::kind::kRecall) {
     say(entry_text(m, kContinuation));
+  } else if (m.kind == proto::kind::kSystem) {
+    say("* " + system_text(m, [this](std::int64_t id) { return nickname(id); }));
   } else {
     say("[" + format_clock(m.created_at) + "] " + nickname(m.sender_id) + ": " + entry_text(m, kContinuation));
   }
+  // After showing it: "bob set their card to ..." names bob as he was.
+  if (group_) names_.apply(m);
+  left_group_ = left_group_ || (group_ && ends_membership(m, me_.user_id));
 }
 
 void ChatSession::say(const std::string& line) const {
@@ -313,7 +362,8 @@ int ChatSession::complain(const Failure& failure) const {
   return status;
 }
 
-const std::string& ChatSession::nickname(std::int64_t user_id) const {
+std::string ChatSession::nickname(std::int64_t user_id) {
+  if (group_) return names_.name(channel(), user_id);
   return user_id == me_.user_id ? me_.nickname : peer_.nickname;
 }
 
@@ -330,6 +380,7 @@ void ChatSession::mark_read() {
 }  // namespace
 
 int run_chat(const Context& context, const std::string& user) {
+  if (auto group = group_target(user); !group) return context.out().fail(group.error());
   auto saved = load_session(context);
   if (!saved) return context.out().fail(saved.error());
   auto live = connect_live(context, *saved);

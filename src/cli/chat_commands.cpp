@@ -2,9 +2,11 @@
 // finding the user and the conversation), so they never disturb a running listen or chat.
 #include <algorithm>
 #include <iostream>
+#include <memory>
 
 #include "cli/chat_support.hpp"
 #include "cli/commands.hpp"
+#include "cli/group_support.hpp"
 #include "cli/times.hpp"
 #include "cli/users.hpp"
 
@@ -31,15 +33,42 @@ Outcome<std::string> read_text(const std::string& text) {
   return all;
 }
 
+// A message into a group, mentioning the members its "@username"s name. The member list
+// is fetched only for a text with an '@' in it.
+Outcome<proto::MessageSendRequest> group_message(const Channel& channel, const SavedSession& saved, std::int64_t group,
+                                                 std::string text) {
+  Mentions mentions;
+  if (text.find('@') != std::string::npos) {
+    auto list = fetch_members(channel, group);
+    if (!list) return list.error();
+    GroupNames names;
+    for (const auto& m : list->members) names.add(m);
+    mentions = find_mentions(text, names, names.role(saved.session.user_id));
+  }
+  return group_text_message(group, std::move(text), mentions);
+}
+
+// The message_send to TARGET: a user, or a group "#7".
+Outcome<proto::MessageSendRequest> message_to(const Channel& channel, const SavedSession& saved,
+                                              const std::string& target, std::string text) {
+  auto group = group_target(target);
+  if (!group) return group.error();
+  if (*group) return group_message(channel, saved, **group, std::move(text));
+  auto to = resolve_user(channel, target);
+  if (!to) return to.error();
+  return text_message(*to, std::move(text));
+}
+
 Outcome<void> do_send(const Context& context, const SendArgs& args) {
   auto text = read_text(args.text);
   if (!text) return text.error();
+  if (auto group = group_target(args.user); !group) return group.error();
   auto saved = load_session(context);
   if (!saved) return saved.error();
   const HttpChannel channel(context, *saved);
-  auto to = resolve_user(channel, args.user);
-  if (!to) return to.error();
-  auto reply = ask<proto::MessageSendResult>(channel, proto::type::kMessageSend, text_message(*to, std::move(*text)));
+  auto request = message_to(channel, *saved, args.user, std::move(*text));
+  if (!request) return request.error();
+  auto reply = ask<proto::MessageSendResult>(channel, proto::type::kMessageSend, *request);
   if (!reply) return reply.error();
   context.out().result(reply->raw);
   context.out().fact("conversation_id", reply->value.conversation_id);
@@ -47,16 +76,31 @@ Outcome<void> do_send(const Context& context, const SendArgs& args) {
   return {};
 }
 
-// The saved session and USER's direct conversation, for the commands that act on it.
+// The saved session and TARGET's conversation (a user's direct one, or a group), for the
+// commands that act on it.
 struct Target {
   SavedSession saved;
   proto::ConversationInfo conversation;
 };
 
+// The conversation of group `group_id` among one's own; not_found when one is not in it.
+Outcome<proto::ConversationInfo> require_group(const Channel& channel, std::int64_t group_id) {
+  auto reply = ask<proto::ConversationsResult>(channel, proto::type::kConversations, proto::ConversationsRequest{});
+  if (!reply) return reply.error();
+  for (auto& c : reply->value.conversations) {
+    if (c.kind == "group" && c.conversation_id == group_id) return std::move(c);
+  }
+  return Failure(proto::make_error(
+      proto::Errc::not_found, "you are not a member of group " + group_label(group_id) + ", or it does not exist"));
+}
+
 Outcome<Target> target(const Context& context, const std::string& user) {
+  auto group = group_target(user);
+  if (!group) return group.error();
   auto saved = load_session(context);
   if (!saved) return saved.error();
-  auto conversation = require_direct(HttpChannel(context, *saved), user);
+  const HttpChannel channel(context, *saved);
+  auto conversation = *group ? require_group(channel, **group) : require_direct(channel, user);
   if (!conversation) return conversation.error();
   return Target{std::move(*saved), std::move(*conversation)};
 }
@@ -98,22 +142,38 @@ std::string sender_name(const SavedSession& saved, const proto::ConversationInfo
   return "user " + std::to_string(sender_id);
 }
 
-// "SEQ  YYYY-MM-DD HH:MM  sender: text", oldest first (a search answers newest first).
-void print_messages(const Context& context, const SavedSession& saved, const proto::ConversationInfo& c,
-                    std::vector<proto::ChatMessage> messages) {
+// How a conversation's people are named: in a direct one by user name, in a group as
+// they go by in it (their card there, else their nickname).
+Outcome<NameOf> namer(const Channel& channel, const SavedSession& saved, const proto::ConversationInfo& c) {
+  if (c.kind != "group") return NameOf([&saved, &c](std::int64_t id) { return sender_name(saved, c, id); });
+  auto list = fetch_members(channel, c.conversation_id);
+  if (!list) return list.error();
+  auto names = std::make_shared<GroupNames>();
+  for (const auto& m : list->members) names->add(m);
+  return NameOf([names, &channel](std::int64_t id) { return names->name(channel, id); });
+}
+
+// "SEQ  YYYY-MM-DD HH:MM  sender: text", or for a change to a group "SEQ  YYYY-MM-DD
+// HH:MM  * alice muted carol until ...", oldest first (a search answers newest first).
+void print_messages(const Context& context, const NameOf& name_of, std::vector<proto::ChatMessage> messages) {
   std::sort(messages.begin(), messages.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
   for (const auto& m : messages) {
-    context.out().line(std::to_string(m.seq) + "  " + format_minute(m.created_at) + "  " +
-                       sender_name(saved, c, m.sender_id) + ": " + entry_text(m, kContinuation));
+    const std::string what = m.kind == proto::kind::kSystem
+                                 ? "* " + system_text(m, name_of)
+                                 : name_of(m.sender_id) + ": " + entry_text(m, kContinuation);
+    context.out().line(std::to_string(m.seq) + "  " + format_minute(m.created_at) + "  " + what);
   }
 }
+
+// TARGET as a shell takes it back: "#7" quoted.
+std::string shell_word(const std::string& target) { return target.starts_with('#') ? "'" + target + "'" : target; }
 
 void note_more(const Context& context, const HistoryArgs& args, const proto::MessagesResult& result, bool search) {
   if (!result.has_more || context.out().json() || result.messages.empty()) return;
   if (search) {
     context.out().note("more messages match; narrow with --from/--to or raise --limit");
   } else {
-    context.out().note("older messages: parley history " + args.user + " --before " +
+    context.out().note("older messages: parley history " + shell_word(args.user) + " --before " +
                        std::to_string(result.messages.front().seq));
   }
 }
@@ -127,10 +187,15 @@ Outcome<void> do_history(const Context& context, const HistoryArgs& args) {
   }
   auto t = target(context, args.user);
   if (!t) return t.error();
-  auto reply = fetch(HttpChannel(context, t->saved), args, search, t->conversation.conversation_id);
+  const HttpChannel channel(context, t->saved);
+  auto reply = fetch(channel, args, search, t->conversation.conversation_id);
   if (!reply) return reply.error();
   context.out().result(reply->raw);
-  print_messages(context, t->saved, t->conversation, reply->value.messages);
+  if (!context.out().json()) {
+    auto name_of = namer(channel, t->saved, t->conversation);
+    if (!name_of) return name_of.error();
+    print_messages(context, *name_of, reply->value.messages);
+  }
   note_more(context, args, reply->value, search.has_value());
   return {};
 }
@@ -138,6 +203,20 @@ Outcome<void> do_history(const Context& context, const HistoryArgs& args) {
 std::string one_line(std::string text) {
   std::replace(text.begin(), text.end(), '\n', ' ');
   return text;
+}
+
+// A direct conversation's peer by user name, a group as "#7 NAME".
+std::string conversation_title(const proto::ConversationInfo& c) {
+  if (c.kind != "group") return c.peer.username;
+  return group_label(c.conversation_id) + (c.group ? " " + printable(one_line(c.group->name), "") : "");
+}
+
+// What the last entry says; in a group, with who said it.
+std::string last_text(const proto::ConversationInfo& c, const NameOf& name_of) {
+  const proto::ChatMessage& m = *c.last_message;
+  if (c.kind != "group" || m.kind == proto::kind::kRecall) return entry_text(m, "");
+  if (m.kind == proto::kind::kSystem) return "* " + system_text(m, name_of);
+  return name_of(m.sender_id) + ": " + entry_text(m, "");
 }
 
 Outcome<void> do_conversations(const Context& context) {
@@ -148,9 +227,14 @@ Outcome<void> do_conversations(const Context& context) {
   if (!reply) return reply.error();
   const Output& out = context.out();
   out.result(reply->raw);
+  const HttpChannel channel(context, *saved);
+  GroupNames people;  // no cards here: the people in groups' last entries by nickname
+  const NameOf name_of = [&](std::int64_t id) { return people.name(channel, id); };
   for (const auto& c : reply->value.conversations) {
-    out.line(std::to_string(c.conversation_id) + "  " + c.peer.username + "  unread=" + std::to_string(c.unread) +
-             "  last: " + (c.last_message ? one_line(entry_text(*c.last_message, "")) : ""));
+    if (out.json()) break;
+    out.line(std::to_string(c.conversation_id) + "  " + conversation_title(c) + "  unread=" + std::to_string(c.unread) +
+             (c.kind == "group" ? "  mentions=" + std::to_string(c.mentions) : "") +
+             "  last: " + (c.last_message ? one_line(last_text(c, name_of)) : ""));
   }
   if (reply->value.conversations.empty() && !out.json()) out.note("no conversations yet; parley send USER TEXT");
   return {};

@@ -28,13 +28,6 @@ std::size_t append_printable(std::string& out, std::string_view text, std::size_
   return 1;
 }
 
-std::string printable(std::string_view text, std::string_view indent) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) i += append_printable(out, text, i, indent);
-  return out;
-}
-
 // The length of the UTF-8 sequence a lead byte starts, 0 for a byte that cannot lead.
 std::size_t sequence_length(unsigned char lead) {
   if (lead < 0x80) return 1;
@@ -45,6 +38,13 @@ std::size_t sequence_length(unsigned char lead) {
 }
 
 }  // namespace
+
+std::string printable(std::string_view text, std::string_view indent) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) i += append_printable(out, text, i, indent);
+  return out;
+}
 
 std::string new_client_id() {
   static constexpr char kHex[] = "0123456789abcdef";

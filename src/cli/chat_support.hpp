@@ -20,6 +20,11 @@ proto::MessageSendRequest text_message(std::int64_t to, std::string text);
 // WebSocket that sends it).
 bool valid_utf8(std::string_view text);
 
+// `text` (valid UTF-8) made safe for a terminal: control characters but newline and
+// tab replaced by U+FFFD, so that a peer cannot drive the terminal. Lines after the
+// first are indented by `indent`.
+std::string printable(std::string_view text, std::string_view indent);
+
 // What a log entry says, for people: its text (control characters but newline and tab
 // replaced, so a peer cannot drive the terminal), "(recalled)", or for a recall notice
 // "(message N was recalled)". Lines after the first are indented by `indent`.

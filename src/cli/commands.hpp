@@ -82,14 +82,59 @@ struct FriendsArgs {
 };
 int run_friends(const Context& context, const FriendsArgs& args);
 
-// parley send USER TEXT: TEXT "-" reads the text from stdin.
+// parley group ACTION ...: creating, finding and joining groups, moderation, members.
+// GROUP is a group number, "7" or "#7".
+struct GroupArgs {
+  enum class Action {
+    create,
+    search,
+    info,
+    join,
+    requests,
+    approve,
+    reject,
+    invite,
+    leave,
+    kick,
+    mute,
+    unmute,
+    mute_all,
+    admin,
+    transfer,
+    dissolve,
+    members,
+    card,
+    update,
+  };
+  Action action = Action::info;
+  std::string group;        // GROUP
+  std::string user;         // USER: a user name, or a user id when all digits
+  std::string text;         // create's NAME, search's QUERY, --note, --reason, the card
+  std::int64_t id = 0;      // REQUEST_ID
+  std::int64_t limit = 20;  // search --limit
+  std::string duration;     // mute's DURATION
+  std::string choice;       // mute-all on|off, admin add|remove
+  // create and update: the profile; absent ones are left alone (update) or defaulted.
+  std::optional<std::string> name;  // update --name
+  std::optional<std::string> description;
+  std::optional<std::string> join_policy;
+  std::optional<std::string> invite_policy;
+  std::optional<std::int64_t> member_limit;
+  bool full_history = false;                       // create --full-history
+  std::optional<std::string> full_history_switch;  // update --full-history on|off
+};
+int run_group(const Context& context, const GroupArgs& args);
+
+// parley send TARGET TEXT: TEXT "-" reads the text from stdin. TARGET is a user, or a
+// group written "#7".
 struct SendArgs {
   std::string user;
   std::string text;
 };
 int run_send(const Context& context, const SendArgs& args);
 
-// parley history USER: a page of the log, or a search in it with any of the filters.
+// parley history TARGET (a user, or a group "#7"): a page of the log, or a search in it
+// with any of the filters.
 struct HistoryArgs {
   std::string user;
   std::optional<std::int64_t> before;  // history only: entries before this seq
@@ -102,7 +147,8 @@ int run_history(const Context& context, const HistoryArgs& args);
 
 int run_conversations(const Context& context);
 
-// parley recall USER SEQ, parley read USER [SEQ] (default: the newest entry).
+// parley recall TARGET SEQ, parley read TARGET [SEQ] (default: the newest entry); TARGET
+// a user or a group "#7".
 struct MessageArgs {
   std::string user;
   std::optional<std::int64_t> seq;
@@ -112,7 +158,8 @@ int run_read(const Context& context, const MessageArgs& args);
 
 int run_presence(const Context& context, const std::string& status);
 
-// parley chat USER: interactive, over a WebSocket, until EOF or SIGINT.
+// parley chat TARGET (a user, or a group "#7"): interactive, over a WebSocket, until EOF
+// or SIGINT.
 int run_chat(const Context& context, const std::string& user);
 
 // "cli-" + the host name, reduced to what a device id may hold.

@@ -25,6 +25,7 @@ struct Arguments {
   ProfileArgs profile;
   SearchArgs search;
   FriendsArgs friends;
+  GroupArgs group;
   SendArgs send;
   HistoryArgs history;
   MessageArgs message;  // recall, read
@@ -192,15 +193,128 @@ void add_friends_commands(CLI::App& app, Arguments& args, Runner& run) {
   choose(privacy, Action::privacy);
 }
 
-void add_message_commands(CLI::App& app, Arguments& args, Runner& run) {
+void add_group_commands(CLI::App& app, Arguments& args, Runner& run) {
+  using Action = GroupArgs::Action;
+  GroupArgs& g = args.group;
+  auto choose = [&g, &run](CLI::App* command, Action action) {
+    command->callback([&g, &run, action] {
+      g.action = action;
+      run = [&g](const Context& c) { return run_group(c, g); };
+    });
+    return command;
+  };
+  const std::string group_help = "group number: 7 or #7";
   const std::string user_help = "user name, or user id";
-  auto* send = app.add_subcommand("send", "send a text message to a user");
+  const std::string request_help = "as shown by: parley group requests";
+  auto policies = [&g](CLI::App* command) {
+    command->add_option("--policy", g.join_policy, "who may join: open (anyone), approval (asks first) or invite")
+        ->check(CLI::IsMember({"open", "approval", "invite"}));
+    command
+        ->add_option("--invite-policy", g.invite_policy,
+                     "a member's invitation: direct (joins at once) or approval (an admin decides)")
+        ->check(CLI::IsMember({"direct", "approval"}));
+    command->add_option("--limit", g.member_limit, "at most this many members (2-10000)")->check(CLI::Range(2, 10000));
+  };
+
+  auto* group = app.add_subcommand("group", "groups: create, find and join them, moderate them, see their members");
+  group->require_subcommand(1);
+  group->footer(
+      "A group's messages: parley send '#7' TEXT, parley chat '#7', parley history '#7' (quote #, or the shell "
+      "takes it for a comment).");
+
+  auto* create = choose(group->add_subcommand("create", "create a group; you are its owner"), Action::create);
+  create->add_option("NAME", g.text, "1 to 60 characters")->required();
+  create->add_option("--description", g.description, "up to 500 characters");
+  policies(create);
+  create->add_flag("--full-history", g.full_history, "those who join later see the messages from before");
+
+  auto* search =
+      choose(group->add_subcommand("search", "find groups by number or by words of their name"), Action::search);
+  search->add_option("QUERY", g.text, "a group number, or words of its name")->required();
+  search->add_option("--limit", g.limit, "at most this many groups (1-100)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+
+  choose(group->add_subcommand("info", "show a group's profile"), Action::info)
+      ->add_option("GROUP", g.group, group_help)
+      ->required();
+
+  auto* join = choose(group->add_subcommand("join", "join a group, or ask to when it needs approval"), Action::join);
+  join->add_option("GROUP", g.group, group_help)->required();
+  join->add_option("--note", g.text, "a few words for whoever decides (up to 200 characters)");
+
+  choose(group->add_subcommand("requests", "show join requests to your groups and your own of the last 30 days"),
+         Action::requests);
+
+  choose(group->add_subcommand("approve", "let someone in who asked to join (owner and admins)"), Action::approve)
+      ->add_option("REQUEST_ID", g.id, request_help)
+      ->required();
+  auto* reject = choose(group->add_subcommand("reject", "turn down a join request (owner and admins)"), Action::reject);
+  reject->add_option("REQUEST_ID", g.id, request_help)->required();
+  reject->add_option("--reason", g.text, "told to the requester");
+
+  // GROUP USER, in this order, for the actions on a member.
+  auto on_member = [&](const char* name, const char* help, Action action) {
+    auto* command = choose(group->add_subcommand(name, help), action);
+    command->add_option("GROUP", g.group, group_help)->required();
+    command->add_option("USER", g.user, user_help)->required();
+    return command;
+  };
+  on_member("invite", "invite a friend (an invitation may need an admin's approval)", Action::invite);
+  choose(group->add_subcommand("leave", "leave a group (its owner transfers or dissolves it instead)"), Action::leave)
+      ->add_option("GROUP", g.group, group_help)
+      ->required();
+  on_member("kick", "remove a member (owner and admins)", Action::kick);
+  on_member("mute", "stop a member from sending for a while (owner and admins)", Action::mute)
+      ->add_option("DURATION", g.duration, "seconds, or with a unit: 90s, 10m, 2h, 1d (at most 30 days)")
+      ->required();
+  on_member("unmute", "let a muted member send again", Action::unmute);
+
+  auto* mute_all =
+      choose(group->add_subcommand("mute-all", "only the owner and admins may send (on), or everyone again (off)"),
+             Action::mute_all);
+  mute_all->add_option("GROUP", g.group, group_help)->required();
+  mute_all->add_option("SWITCH", g.choice, "on or off")->required()->check(CLI::IsMember({"on", "off"}));
+
+  auto* admin =
+      choose(group->add_subcommand("admin", "make a member an admin (add) or not (remove); owner only"), Action::admin);
+  admin->add_option("ACTION", g.choice, "add or remove")->required()->check(CLI::IsMember({"add", "remove"}));
+  admin->add_option("GROUP", g.group, group_help)->required();
+  admin->add_option("USER", g.user, user_help)->required();
+
+  on_member("transfer", "hand the group to a member; you stay as a member (owner only)", Action::transfer);
+  choose(group->add_subcommand("dissolve", "end the group; everyone is removed (owner only)"), Action::dissolve)
+      ->add_option("GROUP", g.group, group_help)
+      ->required();
+  choose(group->add_subcommand("members", "list every member with role, presence, card and mute"), Action::members)
+      ->add_option("GROUP", g.group, group_help)
+      ->required();
+
+  auto* card = choose(group->add_subcommand("card", "set your name in this group (\"\" clears it)"), Action::card);
+  card->add_option("GROUP", g.group, group_help)->required();
+  card->add_option("TEXT", g.text, "up to 30 characters")->required();
+
+  auto* update =
+      choose(group->add_subcommand("update", "change the group's profile (owner and admins)"), Action::update);
+  update->add_option("GROUP", g.group, group_help)->required();
+  update->add_option("--name", g.name, "1 to 60 characters");
+  update->add_option("--description", g.description, "up to 500 characters");
+  policies(update);
+  update->add_option("--full-history", g.full_history_switch, "on: those who join later see the earlier messages")
+      ->check(CLI::IsMember({"on", "off"}));
+}
+
+void add_message_commands(CLI::App& app, Arguments& args, Runner& run) {
+  const std::string user_help = "user name, user id, or a group: #7 (quoted in a shell)";
+  auto* send = app.add_subcommand("send", "send a text message to a user or a group");
+  send->footer("In a group, @username mentions a member, and @all everyone (owner and admins).");
   send->add_option("USER", args.send.user, user_help)->required();
   send->add_option("TEXT", args.send.text, "the message; - reads it from stdin (several lines allowed)")->required();
   send->callback([&] { run = [&](const Context& c) { return run_send(c, args.send); }; });
 
   auto* history = app.add_subcommand(
-      "history", "show your messages with a user, oldest first; with --search, --from or --to: find some");
+      "history",
+      "show your messages with a user or in a group, oldest first; with --search, --from or --to: find some");
   history->add_option("USER", args.history.user, user_help)->required();
   history->add_option("--before", args.history.before, "only messages before this seq (to page back)")
       ->check(CLI::PositiveNumber);
@@ -216,12 +330,14 @@ void add_message_commands(CLI::App& app, Arguments& args, Runner& run) {
   conversations->callback([&] { run = [](const Context& c) { return run_conversations(c); }; });
 
   auto* recall = app.add_subcommand(
-      "recall", "recall a message you sent to a user (within the recall window, 2 minutes by default)");
+      "recall",
+      "recall a message you sent (within the recall window, 2 minutes by default; a group's owner and admins: "
+      "anyone's, within 2 hours)");
   recall->add_option("USER", args.message.user, user_help)->required();
   recall->add_option("SEQ", args.message.seq, "the message's seq")->required()->check(CLI::PositiveNumber);
   recall->callback([&] { run = [&](const Context& c) { return run_recall(c, args.message); }; });
 
-  auto* read = app.add_subcommand("read", "mark your conversation with a user read");
+  auto* read = app.add_subcommand("read", "mark your conversation with a user, or a group, read");
   read->add_option("USER", args.message.user, user_help)->required();
   read->add_option("SEQ", args.message.seq, "up to this seq (default: the newest)")->check(CLI::PositiveNumber);
   read->callback([&] { run = [&](const Context& c) { return run_read(c, args.message); }; });
@@ -232,12 +348,13 @@ void add_message_commands(CLI::App& app, Arguments& args, Runner& run) {
       ->check(CLI::IsMember({"online", "away", "busy", "invisible"}));
   presence->callback([&] { run = [&](const Context& c) { return run_presence(c, args.presence); }; });
 
-  auto* chat = app.add_subcommand("chat", "chat with a user in the terminal until Ctrl-D or Ctrl-C");
+  auto* chat = app.add_subcommand("chat", "chat with a user, or in a group, in the terminal until Ctrl-D or Ctrl-C");
   chat->footer(
       "Shows the last 20 messages, then new ones as they come, and sends each line you type (Enter). At a "
-      "terminal it also tells them while you type. Its connection signs out a `parley listen` or `parley chat` "
-      "running with the same login (device), and starting one of those signs it out; the other commands use "
-      "HTTP and disturb nothing.");
+      "terminal it also tells them while you type. In a group ('#7'), people go by their card in it, changes to "
+      "the group show as lines starting with *, and @username mentions a member. Its connection signs out a "
+      "`parley listen` or `parley chat` running with the same login (device), and starting one of those signs it "
+      "out; the other commands use HTTP and disturb nothing.");
   chat->add_option("USER", args.chat_user, user_help)->required();
   chat->callback([&] { run = [&](const Context& c) { return run_chat(c, args.chat_user); }; });
 }
@@ -261,6 +378,7 @@ int main(int argc, char** argv) {
   add_account_commands(app, args, run);
   add_user_commands(app, args, run);
   add_friends_commands(app, args, run);
+  add_group_commands(app, args, run);
   add_message_commands(app, args, run);
 
   try {

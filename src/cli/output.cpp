@@ -40,6 +40,8 @@ int Output::fail(const Failure& failure) const {
   std::cout.flush();
   if (json_) std::cout << boost::json::serialize(proto::error_to_json(failure.error)) << std::endl;
   std::cerr << "error: " << proto::to_string(failure.error.code) << ": " << failure.error.message << std::endl;
+  // A mute refused it: when the mute ends, in the form times are shown in.
+  if (failure.error.until > 0) std::cerr << "until: " << format_utc(failure.error.until) << std::endl;
   return failure.exit_code;
 }
 

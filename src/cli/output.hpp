@@ -12,7 +12,8 @@ namespace parley::cli {
 // Where a command's results and errors go. Human output is one fact per line
 // ("key: value") on stdout; with --json the server's result object is printed as one
 // line instead and the human lines are suppressed. Errors go to stderr as
-// "error: CODE: message", and with --json also to stdout as the error object.
+// "error: CODE: message" (and "until: TIME" when a mute refused the request), and with
+// --json also to stdout as the error object.
 class Output {
  public:
   explicit Output(bool json) : json_(json) {}

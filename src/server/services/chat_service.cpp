@@ -19,6 +19,8 @@ using proto::make_error;
 constexpr std::size_t kMaxCached = 200'000;
 // How long a search waits for the index to reach the messages acknowledged before it.
 constexpr std::chrono::milliseconds kIndexWait{2000};
+// How long a departure is remembered: far longer than any delivery takes to run.
+constexpr auto kDepartureMemory = std::chrono::seconds(60);
 
 proto::Error no_conversation() { return make_error(Errc::not_found, "no such conversation", "conversation_id"); }
 
@@ -70,10 +72,27 @@ proto::Result<ChatService::RosterPtr> ChatService::roster(std::int64_t conversat
   return shared;
 }
 
-void ChatService::forget(std::int64_t conversation_id) {
+void ChatService::changed(std::int64_t conversation_id, std::int64_t seq, std::span<const std::int64_t> departed) {
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(cache_mutex_);
   ++generation_;
   rosters_.erase(conversation_id);
+  if (departed.empty()) return;
+  if (departures_.size() >= kMaxCached) departures_.clear();
+  auto& list = departures_[conversation_id];
+  std::erase_if(list, [&](const Departure& d) { return now - d.at > kDepartureMemory; });
+  for (auto user : departed) list.push_back({user, seq, now});
+}
+
+std::vector<std::int64_t> ChatService::departed_after(std::int64_t conversation_id, std::int64_t seq) {
+  std::vector<std::int64_t> out;
+  std::lock_guard lock(cache_mutex_);
+  auto it = departures_.find(conversation_id);
+  if (it == departures_.end()) return out;
+  for (const auto& d : it->second) {
+    if (d.seq > seq) out.push_back(d.user_id);
+  }
+  return out;
 }
 
 proto::Result<ChatService::Membership> ChatService::membership(std::int64_t conversation_id, std::int64_t user_id) {
@@ -230,12 +249,25 @@ void ChatService::fan_out(const store::Message& message, std::uint64_t except_co
   proto::ChatMessage header{message.conversation_id, message.seq,        message.sender_id, message.client_id,
                             message.kind,            {},                 message.created_at, message.recalled};
   auto frame = std::make_shared<const std::string>(proto::message_event_text(header, message.body));
-  // Serialised once; each member's devices get the same bytes. A dissolved group has no
-  // roster: the entry goes to `also`, its former members.
+  // Serialised once; each member's devices get the same bytes. The roster may be newer
+  // than the entry (delivery runs after the commit): a group entry goes to the members
+  // who had joined by then and to those who left after it. A dissolved group has no
+  // roster: its last entry goes to `also`, its former members.
   if (auto list = roster(message.conversation_id)) {
-    for (const auto& member : (*list)->members) registry_.send_to_user(member.user_id, frame, except_connection);
+    const auto& r = **list;
+    if (r.kind == "direct") {
+      registry_.send_to_users(r.user_ids, frame, except_connection);
+    } else {
+      std::vector<std::int64_t> joined;
+      joined.reserve(r.members.size());
+      for (const auto& m : r.members) {
+        if (m.visible_from <= message.seq) joined.push_back(m.user_id);
+      }
+      registry_.send_to_users(joined, frame, except_connection);
+    }
   }
-  for (auto user : also) registry_.send_to_user(user, frame, except_connection);
+  registry_.send_to_users(departed_after(message.conversation_id, message.seq), frame, except_connection);
+  registry_.send_to_users(also, frame, except_connection);
 }
 
 void ChatService::publish(const store::Message& entry, std::uint64_t except_connection,

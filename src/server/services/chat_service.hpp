@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -61,9 +62,11 @@ class ChatService {
   // A conversation's members and rules, from the cache; not_found when there is no such
   // conversation.
   proto::Result<RosterPtr> roster(std::int64_t conversation_id);
-  // The conversation's members or rules changed: what is cached of it is dropped, so the
-  // next send and delivery read them again.
-  void forget(std::int64_t conversation_id);
+  // The conversation's members or rules changed with entry `seq` of its log, and
+  // `departed` left it with that entry. What is cached of it is dropped, so the next send
+  // and delivery read them again; entries before `seq` still reach those who departed,
+  // however late their delivery runs.
+  void changed(std::int64_t conversation_id, std::int64_t seq, std::span<const std::int64_t> departed = {});
   // Delivers a stored entry (a group's system entry, say) to every device of its
   // conversation's members and of `also` (who just left it), except one connection, and
   // has it indexed.
@@ -102,11 +105,21 @@ class ChatService {
   Clock clock_;
   Options options_;
 
-  // Every message looks these up. forget() drops a roster and bumps the generation, so
+  // Who left which conversation with which entry, for a minute (see changed()).
+  struct Departure {
+    std::int64_t user_id = 0;
+    std::int64_t seq = 0;
+    std::chrono::steady_clock::time_point at;
+  };
+  // Those who left the conversation with an entry after `seq`.
+  std::vector<std::int64_t> departed_after(std::int64_t conversation_id, std::int64_t seq);
+
+  // Every message looks these up. changed() drops a roster and bumps the generation, so
   // a roster read from the store before a change is not cached after it.
   std::mutex cache_mutex_;
   std::uint64_t generation_ = 0;                                // GUARDED_BY(cache_mutex_)
   std::unordered_map<std::int64_t, RosterPtr> rosters_;         // GUARDED_BY(cache_mutex_)
+  std::unordered_map<std::int64_t, std::vector<Departure>> departures_;  // GUARDED_BY(cache_mutex_)
   // (smaller user id, larger user id) -> direct conversation id.
   UserPairMap<std::int64_t> direct_;  // GUARDED_BY(cache_mutex_)
 };

@@ -150,8 +150,10 @@ store::NewMessage GroupsService::notice(std::int64_t group_id, std::int64_t by, 
   return {group_id, by, std::move(client_id), proto::kind::kSystem, boost::json::serialize(body), now};
 }
 
-store::GroupsStore::Committed GroupsService::forget(std::int64_t group_id) {
-  return [this, group_id] { chat_.forget(group_id); };
+store::GroupsStore::Committed GroupsService::on_commit(std::int64_t group_id, std::vector<std::int64_t> departed) {
+  return [this, group_id, departed = std::move(departed)](const store::Appended& entry) {
+    chat_.changed(group_id, entry.message.seq, departed);
+  };
 }
 
 proto::Status GroupsService::published(store::Result<store::Appended> appended, std::span<const std::int64_t> also) {
@@ -227,7 +229,7 @@ proto::Result<proto::GroupInfo> GroupsService::update(const Caller& me, const pr
   if (r.full_history) body["full_history"] = *r.full_history;
   if (body.size() == 1) return make_error(Errc::bad_request, "give at least one member of the profile to change");
   auto appended = store_.change_group(r.group_id, change, notice(r.group_id, me.user_id, std::move(body)),
-                                      forget(r.group_id));
+                                      on_commit(r.group_id));
   if (!appended && appended.error().code == store::Errc::conflict) {
     return make_error(Errc::conflict, appended.error().message, "member_limit");
   }
@@ -273,7 +275,7 @@ proto::Result<proto::GroupJoinResult> GroupsService::add_or_ask(const store::Gro
   }
   boost::json::object body{{"event", "joined"}, {"user_id", user}};
   auto appended = store_.add_member(group.id, user, notice(group.id, inviter ? inviter : user, std::move(body)),
-                                    forget(group.id));
+                                    on_commit(group.id));
   if (auto s = published(std::move(appended)); !s) return s.error();
   return proto::GroupJoinResult{proto::join_status::kJoined, 0};
 }
@@ -331,7 +333,7 @@ proto::Status GroupsService::respond(const Caller& me, const proto::GroupRespond
   if (row->status != proto::join_status::kPending) return make_error(Errc::conflict, "the request was decided already");
   boost::json::object body{{"event", "joined"}, {"user_id", row->user_id}};
   auto decided = store_.decide(row->id, r.accept, reason, clock_(),
-                               notice(row->group_id, me.user_id, std::move(body)), forget(row->group_id));
+                               notice(row->group_id, me.user_id, std::move(body)), on_commit(row->group_id));
   if (!decided) {
     if (decided.error().code == store::Errc::conflict) return make_error(Errc::conflict, decided.error().message);
     if (decided.error().code == store::Errc::not_found) return no_group();
@@ -355,7 +357,7 @@ proto::Status GroupsService::leave(const Caller& me, const proto::GroupRef& r) {
   boost::json::object body{{"event", "left"}, {"user_id", me.user_id}};
   const std::int64_t also[] = {me.user_id};
   return published(store_.remove_member(r.group_id, me.user_id, notice(r.group_id, me.user_id, std::move(body)),
-                                        forget(r.group_id)),
+                                        on_commit(r.group_id, {me.user_id})),
                    also);
 }
 
@@ -366,7 +368,7 @@ proto::Status GroupsService::kick(const Caller& me, const proto::GroupMemberRef&
   boost::json::object body{{"event", "removed"}, {"user_id", r.user_id}};
   const std::int64_t also[] = {r.user_id};
   return published(store_.remove_member(r.group_id, r.user_id, notice(r.group_id, me.user_id, std::move(body)),
-                                        forget(r.group_id)),
+                                        on_commit(r.group_id, {r.user_id})),
                    also);
 }
 
@@ -374,14 +376,14 @@ proto::Status GroupsService::mute(const Caller& me, const proto::GroupMuteReques
   if (auto target = moderated(me, r.group_id, r.user_id); !target) return target.error();
   const std::int64_t until = clock_() + r.duration_s * 1000;
   auto entry = notice(r.group_id, me.user_id, {{"event", "muted"}, {"user_id", r.user_id}, {"until", until}});
-  return published(store_.change_member(r.group_id, r.user_id, {.muted_until = until}, entry, forget(r.group_id)));
+  return published(store_.change_member(r.group_id, r.user_id, {.muted_until = until}, entry, on_commit(r.group_id)));
 }
 
 proto::Status GroupsService::unmute(const Caller& me, const proto::GroupMemberRef& r) {
   if (auto target = moderated(me, r.group_id, r.user_id); !target) return target.error();
   return published(store_.change_member(r.group_id, r.user_id, {.muted_until = 0},
                                         notice(r.group_id, me.user_id, {{"event", "unmuted"}, {"user_id", r.user_id}}),
-                                        forget(r.group_id)));
+                                        on_commit(r.group_id)));
 }
 
 proto::Status GroupsService::mute_all(const Caller& me, const proto::GroupMuteAllRequest& r) {
@@ -390,7 +392,7 @@ proto::Status GroupsService::mute_all(const Caller& me, const proto::GroupMuteAl
   change.muted_all = r.muted;
   return published(store_.change_group(r.group_id, change,
                                        notice(r.group_id, me.user_id, {{"event", "muted_all"}, {"muted", r.muted}}),
-                                       forget(r.group_id)));
+                                       on_commit(r.group_id)));
 }
 
 proto::Status GroupsService::set_admin(const Caller& me, const proto::GroupAdminRequest& r) {
@@ -404,7 +406,7 @@ proto::Status GroupsService::set_admin(const Caller& me, const proto::GroupAdmin
   const char* role = r.admin ? proto::role::kAdmin : proto::role::kMember;
   boost::json::object body{{"event", "admin"}, {"user_id", r.user_id}, {"admin", r.admin}};
   return published(store_.change_member(r.group_id, r.user_id, {.role = role},
-                                        notice(r.group_id, me.user_id, std::move(body)), forget(r.group_id)));
+                                        notice(r.group_id, me.user_id, std::move(body)), on_commit(r.group_id)));
 }
 
 proto::Status GroupsService::transfer(const Caller& me, const proto::GroupMemberRef& r) {
@@ -417,7 +419,7 @@ proto::Status GroupsService::transfer(const Caller& me, const proto::GroupMember
   }
   return published(store_.transfer(r.group_id, r.user_id,
                                    notice(r.group_id, me.user_id, {{"event", "owner"}, {"user_id", r.user_id}}),
-                                   forget(r.group_id)));
+                                   on_commit(r.group_id)));
 }
 
 proto::Status GroupsService::dissolve(const Caller& me, const proto::GroupRef& r) {
@@ -430,7 +432,7 @@ proto::Status GroupsService::dissolve(const Caller& me, const proto::GroupRef& r
   std::vector<std::int64_t> everyone;
   for (const auto& m : (*roster)->members) everyone.push_back(m.user_id);
   return published(
-      store_.dissolve(r.group_id, notice(r.group_id, me.user_id, {{"event", "dissolved"}}), forget(r.group_id)),
+      store_.dissolve(r.group_id, notice(r.group_id, me.user_id, {{"event", "dissolved"}}), on_commit(r.group_id, everyone)),
       everyone);
 }
 
@@ -463,7 +465,7 @@ proto::Status GroupsService::set_card(const Caller& me, const proto::GroupCardRe
   if (auto mine = member_of(r.group_id, me.user_id); !mine) return mine.error();
   boost::json::object body{{"event", "card"}, {"user_id", me.user_id}, {"card", r.card}};
   return published(store_.change_member(r.group_id, me.user_id, {.card = r.card},
-                                        notice(r.group_id, me.user_id, std::move(body)), forget(r.group_id)));
+                                        notice(r.group_id, me.user_id, std::move(body)), on_commit(r.group_id)));
 }
 
 }  // namespace parley::server

@@ -70,8 +70,8 @@ class GroupsService {
 
   // The system entry that tells the group of a change.
   store::NewMessage notice(std::int64_t group_id, std::int64_t by, boost::json::object body);
-  // After a change: drop ChatService's cache of the group (under the store's lock).
-  store::GroupsStore::Committed forget(std::int64_t group_id);
+  // After a change: tell ChatService (under the store's lock), with who left the group.
+  store::GroupsStore::Committed on_commit(std::int64_t group_id, std::vector<std::int64_t> departed = {});
   // Delivers the entry of a change to the members (and to `also`, who left).
   proto::Status published(store::Result<store::Appended> appended, std::span<const std::int64_t> also = {});
 

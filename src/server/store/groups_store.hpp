@@ -30,14 +30,14 @@ struct GroupRow {
 
 // The profile members a change sets; the others stay.
 struct GroupChange {
-  std::optional<std::string> name;
-  std::optional<std::string> avatar;
-  std::optional<std::string> description;
-  std::optional<std::string> join_policy;
-  std::optional<std::string> invite_policy;
-  std::optional<std::int64_t> member_limit;
-  std::optional<bool> full_history;
-  std::optional<bool> muted_all;
+  std::optional<std::string> name = std::nullopt;
+  std::optional<std::string> avatar = std::nullopt;
+  std::optional<std::string> description = std::nullopt;
+  std::optional<std::string> join_policy = std::nullopt;
+  std::optional<std::string> invite_policy = std::nullopt;
+  std::optional<std::int64_t> member_limit = std::nullopt;
+  std::optional<bool> full_history = std::nullopt;
+  std::optional<bool> muted_all = std::nullopt;
 };
 
 // What a change to one member sets; the rest stays.
@@ -62,12 +62,12 @@ struct JoinRequestRow {
 // Groups, their members' roles and mutes, and join requests. Every change to a group is
 // stored with the log entry (`notice`, a system entry) that tells its members, in one
 // transaction, so the log shows every change in order with the messages. `committed`
-// runs after such a commit and before any later write to the log commits: the service
-// updates its caches there. Thread-safe; success means committed durably.
+// runs with that entry after such a commit and before any later write to the log
+// commits: the service updates its caches there. Thread-safe; success means committed durably.
 class GroupsStore {
  public:
   virtual ~GroupsStore() = default;
-  using Committed = std::function<void()>;
+  using Committed = std::function<void(const Appended& entry)>;
 
   // Creates the group, with its owner as its only member. `notice` (its conversation_id
   // is filled in) is the group's first entry.
