@@ -130,6 +130,10 @@ struct Group {
     std::lock_guard lock(error_mutex);
     if (first_error.empty()) first_error = what;
   }
+  std::string error() {
+    std::lock_guard lock(error_mutex);
+    return first_error;
+  }
   std::uint64_t deliveries() const {
     std::uint64_t total = 0;
     for (const auto& b : books) total += b->deliveries.load(std::memory_order_relaxed);
@@ -437,7 +441,7 @@ Row run_w3(const Options& options) {
   std::atomic<int> done{0};
   asio::co_spawn(runner.context(0), enrol(&g, 0), CountDone{&done});
   if (!wait_until([&] { return done.load() == 1; }, std::chrono::minutes(1)) || g.group_id == 0) {
-    row.problem("creating the group failed: " + g.first_error);
+    row.problem("creating the group failed: " + g.error());
     close_all(runner, g);
     return row;
   }
@@ -449,7 +453,7 @@ Row run_w3(const Options& options) {
   }
   const bool enrolled = wait_until([&] { return done.load() == static_cast<int>(enrollers); }, std::chrono::minutes(5));
   if (!enrolled || g.set_up_failed.load() > 0) {
-    row.problem(enrolled ? std::to_string(g.set_up_failed.load()) + " members failed to join; first: " + g.first_error
+    row.problem(enrolled ? std::to_string(g.set_up_failed.load()) + " members failed to join; first: " + g.error()
                          : "joining took over 5 minutes");
     close_all(runner, g);
     return row;
@@ -465,7 +469,7 @@ Row run_w3(const Options& options) {
   done = 0;
   asio::co_spawn(runner.context(0), connect_some(&g, 0, members), CountDone{&done});
   if (!wait_until([&] { return done.load() == 1; }, std::chrono::minutes(1)) || !g.members[0].ws) {
-    row.problem("the sender could not connect: " + g.first_error);
+    row.problem("the sender could not connect: " + g.error());
     close_all(runner, g);
     return row;
   }
@@ -482,7 +486,7 @@ Row run_w3(const Options& options) {
   }
   const bool connected = wait_until([&] { return done.load() == spawned; }, std::chrono::minutes(3));
   if (!connected || g.open_failed.load() > 0) {
-    row.problem(connected ? std::to_string(g.open_failed.load()) + " members failed to connect; first: " + g.first_error
+    row.problem(connected ? std::to_string(g.open_failed.load()) + " members failed to connect; first: " + g.error()
                           : "connecting took over 3 minutes");
     close_all(runner, g);
     return row;
