@@ -42,7 +42,9 @@ template <class T>
 void expect_error(const proto::Result<T>& r, Errc code, std::optional<std::string> field = std::nullopt) {
   ASSERT_FALSE(r) << "expected " << proto::to_string(code) << ", got success";
   EXPECT_EQ(r.error().code, code) << proto::to_string(r.error().code) << ": " << r.error().message;
-  if (field) EXPECT_EQ(r.error().field, *field) << r.error().message;
+  if (field) {
+    EXPECT_EQ(r.error().field, *field) << r.error().message;
+  }
 }
 
 // --- group requests -------------------------------------------------------------------
@@ -827,7 +829,9 @@ TEST_F(GroupTest, EveryChangeIsASystemEntryInOrderWithTheMessages) {
     EXPECT_EQ(what(m), expected[i].what);
     if (m.kind == proto::kind::kSystem) {
       EXPECT_EQ(body_int(m, "by"), expected[i].by);
-      if (expected[i].user != 0) EXPECT_EQ(body_int(m, "user_id"), expected[i].user);
+      if (expected[i].user != 0) {
+        EXPECT_EQ(body_int(m, "user_id"), expected[i].user);
+      }
     } else {
       EXPECT_EQ(m.sender_id, expected[i].by);
     }
@@ -1263,7 +1267,9 @@ TEST_F(GroupTest, BadRequestsGetAStableCodeAndFieldAndTheConnectionStaysUsable) 
     ASSERT_FALSE(r) << "accepted: " << json::serialize(*r);
     EXPECT_EQ(r.error().code, c.code) << proto::to_string(r.error().code) << ": " << r.error().message;
     EXPECT_FALSE(r.error().message.empty());
-    if (c.field != nullptr) EXPECT_EQ(r.error().field, c.field) << r.error().message;
+    if (c.field != nullptr) {
+      EXPECT_EQ(r.error().field, c.field) << r.error().message;
+    }
   }
   // Long strings: bad_request or too_large, naming the field.
   const std::vector<std::tuple<const char*, json::object, const char*>> long_ones = {
@@ -1339,9 +1345,9 @@ TEST(GroupFanOut, TwoHundredMembersGetEveryMessageOnceAndInOrder) {
         auto& c = *crowd[i];
         std::vector<std::int64_t> got;
         while (got.size() < acked.size()) {
-          auto m = wait_message(c, g, [](const proto::ChatMessage& m) { return m.kind == proto::kind::kText; }, 30s);
-          if (!m) break;
-          got.push_back(m->seq);
+          auto text = wait_message(c, g, [](const proto::ChatMessage& m) { return m.kind == proto::kind::kText; }, 30s);
+          if (!text) break;
+          got.push_back(text->seq);
         }
         // Nothing more: the messages went out long ago, so a duplicate would be queued
         // before the ping's answer.
