@@ -387,6 +387,8 @@ TEST_F(GroupTest, AnAdminCannotKickMuteOrUnmuteTheOwnerOrAnotherAdmin) {
     expect_error(unmute(*bob_, g, target), Errc::forbidden);
   }
   expect_error(kick(*bob_, g, kBob), Errc::forbidden);  // oneself
+  expect_error(mute(*bob_, g, kBob, 60), Errc::forbidden);
+  expect_error(kick(*alice_, g, kAlice), Errc::forbidden);
   auto roles = member_map(*alice_, g);
   EXPECT_EQ(roles.size(), 5u);
   EXPECT_EQ(roles.at(kAlice).muted_until, 0);
@@ -470,6 +472,15 @@ TEST_F(GroupTest, ANonMemberGetsNotFoundForEverythingInsideTheGroup) {
   EXPECT_TRUE(stranger_kick.error().code == Errc::not_found || stranger_kick.error().code == Errc::forbidden)
       << proto::to_string(stranger_kick.error().code);
   EXPECT_EQ(info(*alice_, g)->member_count, 2);
+}
+
+TEST_F(GroupTest, OwningTooManyGroupsIsForbidden) {
+  for (int i = 0; i < 20; ++i) create(*alice_, group_named("Mine " + std::to_string(i)));
+  auto one_more = alice_->call<proto::GroupInfo>(proto::type::kGroupCreate, group_named("One too many"));
+  expect_error(one_more, Errc::forbidden);
+  EXPECT_TRUE(search_groups(*bob_, "too many")->groups.empty());
+  // Others are not limited by alice's groups.
+  EXPECT_TRUE(bob_->call<proto::GroupInfo>(proto::type::kGroupCreate, group_named("Bob's first")));
 }
 
 // --- joining --------------------------------------------------------------------------
