@@ -1,6 +1,7 @@
 // Schemas of the friends messages (see proto/schema.hpp).
 #include "proto/messages.hpp"
 #include "proto/chat_schema.hpp"
+#include "proto/friends_schema.hpp"
 #include "proto/schema.hpp"
 
 namespace parley::proto {
@@ -8,13 +9,6 @@ namespace schema {
 
 // Lists in results: generous caps that only guard a client's decoder.
 inline constexpr std::int64_t kListCap = 100'000;
-
-template <>
-struct Schema<UserSummary> {
-  static constexpr auto fields = std::make_tuple(
-      required("user_id", &UserSummary::user_id, 0, kMax), required("username", &UserSummary::username, 0, kNameCap),
-      required("nickname", &UserSummary::nickname, 0, kTextCap), required("avatar", &UserSummary::avatar, 0, kTextCap));
-};
 
 template <>
 struct Schema<FriendRequestRequest> {

@@ -1,4 +1,5 @@
 // Schemas of the groups messages (see proto/schema.hpp).
+#include "proto/friends_schema.hpp"
 #include "proto/messages.hpp"
 #include "proto/schema.hpp"
 

@@ -56,6 +56,8 @@ std::vector<Setting> settings_of(Config& c) {
       {"accounts.argon2_memory_kib", "--argon2-memory-kib", "Argon2id memory per password hash, KiB (minimum 8)", &c.argon2_memory_kib},
       {"chat.max_text_chars", "--max-text-chars", "longest text message, in characters", &c.max_text_chars},
       {"chat.recall_window_s", "--recall-window-s", "how long after sending a message its sender may recall it", &c.recall_window_s},
+      {"groups.admin_recall_window_s", "--admin-recall-window-s", "how long group owners and admins may recall others' messages", &c.admin_recall_window_s},
+      {"groups.max_owned", "--max-owned-groups", "groups one user may own", &c.max_owned_groups},
       {"store.commit_interval_us", "--commit-interval-us", "the message writer commits at most once per this many microseconds, so that messages arriving together share a commit (0: commit as soon as the last one ends)", &c.commit_interval_us},
       {"store.synchronous", "--store-synchronous", "full (survives power loss) or normal (survives a process crash)", &c.store_synchronous},
       {"chat.allow_strangers", "--allow-strangers", "users who are not friends may message each other, unless the recipient's privacy refuses (--no-allow-strangers: only friends)", &c.allow_strangers},
@@ -163,6 +165,8 @@ proto::Status validate(const Config& c) {
       {"accounts.argon2_ops", c.argon2_ops, 1, 100},
       {"chat.max_text_chars", c.max_text_chars, 1, 100'000},
       {"chat.recall_window_s", c.recall_window_s, 0, 30LL * 24 * 3600},
+      {"groups.admin_recall_window_s", c.admin_recall_window_s, 0, 30LL * 24 * 3600},
+      {"groups.max_owned", c.max_owned_groups, 0, 10'000},
       {"store.commit_interval_us", c.commit_interval_us, 0, 100'000},
       {"accounts.argon2_memory_kib", c.argon2_memory_kib, 8, 4 * 1024 * 1024},
   };

@@ -52,6 +52,10 @@ struct Config {
   std::int64_t max_text_chars = 4000;
   std::int64_t recall_window_s = 120;
 
+  // [groups]
+  std::int64_t admin_recall_window_s = 7200;
+  std::int64_t max_owned_groups = 20;
+
   // [store]
   std::string store_synchronous = "full";  // full or normal
   std::int64_t commit_interval_us = 1000;   // the message writer commits at most once per interval

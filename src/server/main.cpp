@@ -17,6 +17,7 @@
 #include "server/services/presence_service.hpp"
 #include "server/services/search_indexer.hpp"
 #include "server/services/friends_service.hpp"
+#include "server/services/groups_service.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/store.hpp"
 
@@ -105,13 +106,19 @@ int run(const Config& config) {
   MessageWriter writer((*store)->chat(), {.commit_interval = std::chrono::microseconds(config.commit_interval_us)});
   auto may_message = [&friends](std::int64_t from, std::int64_t to) { return friends.may_message(from, to); };
   ChatService chat((*store)->chat(), (*store)->accounts(), writer, indexer, registry, may_message, system_clock(),
-                   {config.max_text_chars, config.recall_window_s * 1000});
+                   {config.max_text_chars, config.recall_window_s * 1000, config.admin_recall_window_s * 1000});
   add_chat_handlers(dispatcher, chat);
   PresenceService presence(registry, (*store)->accounts(), (*store)->chat(), [&friends](std::int64_t user) { return friends.friend_ids(user); },
                            system_clock(), {});
   presence.attach();
   add_presence_handlers(dispatcher, presence);
   add_friends_handlers(dispatcher, friends, presence, chat);
+  GroupsService groups(
+      (*store)->groups(), (*store)->accounts(), chat, registry,
+      [&friends](std::int64_t a, std::int64_t b) { return friends.are_friends(a, b); },
+      [&presence](std::int64_t user) { return presence.visible_status(user); }, system_clock(),
+      {.max_owned = static_cast<int>(config.max_owned_groups)});
+  add_groups_handlers(dispatcher, groups);
   if (config.demo_data) seed_demo_data((*store)->accounts(), accounts);
 
   NetServer server(config, dispatcher);

@@ -6,6 +6,7 @@
 #include "server/services/chat_service.hpp"
 #include "server/services/presence_service.hpp"
 #include "server/services/friends_service.hpp"
+#include "server/services/groups_service.hpp"
 #include "server/sessions/session_registry.hpp"
 
 // The request handlers, one small function per request type, grouped by domain. Each
@@ -29,5 +30,14 @@ void add_presence_handlers(Dispatcher& dispatcher, PresenceService& presence);
 // friends_list also shows each friend's presence and last message.
 void add_friends_handlers(Dispatcher& dispatcher, FriendsService& friends, PresenceService& presence,
                           ChatService& chat);
+
+}  // namespace parley::server
+
+namespace parley::server {
+
+// group_create, group_search, group_info, group_update, group_join, group_invite,
+// group_requests, group_respond, group_leave, group_kick, group_mute, group_unmute,
+// group_mute_all, group_admin, group_transfer, group_dissolve, group_members, group_card.
+void add_groups_handlers(Dispatcher& dispatcher, GroupsService& groups);
 
 }  // namespace parley::server

@@ -1,6 +1,7 @@
 #include "server/services/chat_service.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -49,17 +50,40 @@ ChatService::ChatService(store::ChatStore& chat, store::AccountsStore& accounts,
       clock_(std::move(clock)),
       options_(options) {}
 
-proto::Result<std::vector<std::int64_t>> ChatService::members(std::int64_t conversation_id) {
+proto::Result<ChatService::RosterPtr> ChatService::roster(std::int64_t conversation_id) {
+  std::uint64_t generation = 0;
   {
     std::lock_guard lock(cache_mutex_);
-    if (auto it = members_.find(conversation_id); it != members_.end()) return it->second;
+    if (auto it = rosters_.find(conversation_id); it != rosters_.end()) return it->second;
+    generation = generation_;
   }
-  auto rows = or_wire(chat_.members(conversation_id));
-  if (!rows || rows->empty()) return rows;  // no such conversation (yet): nothing to cache
+  auto row = chat_.roster(conversation_id);
+  // Not a member and no such conversation look the same: ids leak nothing.
+  if (!row && row.error().code == store::Errc::not_found) return no_conversation();
+  if (!row) return to_wire(row.error());
+  auto shared = std::make_shared<const store::Roster>(std::move(*row));
   std::lock_guard lock(cache_mutex_);
-  if (members_.size() >= kMaxCached) members_.clear();
-  members_.emplace(conversation_id, *rows);
-  return rows;
+  if (generation == generation_) {
+    if (rosters_.size() >= kMaxCached) rosters_.clear();
+    rosters_.emplace(conversation_id, shared);
+  }
+  return shared;
+}
+
+void ChatService::forget(std::int64_t conversation_id) {
+  std::lock_guard lock(cache_mutex_);
+  ++generation_;
+  rosters_.erase(conversation_id);
+}
+
+proto::Result<ChatService::Membership> ChatService::membership(std::int64_t conversation_id, std::int64_t user_id) {
+  auto r = roster(conversation_id);
+  if (!r) return r.error();
+  const auto& members = (*r)->members;
+  auto it = std::lower_bound(members.begin(), members.end(), user_id,
+                             [](const store::MemberRow& m, std::int64_t id) { return m.user_id < id; });
+  if (it == members.end() || it->user_id != user_id) return no_conversation();
+  return Membership{conversation_id, *r, &*it};
 }
 
 proto::Result<std::int64_t> ChatService::direct_conversation(std::int64_t user_id, std::int64_t peer_id) {
@@ -76,15 +100,54 @@ proto::Result<std::int64_t> ChatService::direct_conversation(std::int64_t user_i
   return id;
 }
 
-proto::Status ChatService::check_member(std::int64_t conversation_id, std::int64_t user_id) {
-  auto list = members(conversation_id);
-  if (!list) return list.error();
-  // Not a member and no such conversation look the same: ids leak nothing.
-  if (std::find(list->begin(), list->end(), user_id) == list->end()) return no_conversation();
-  return {};
+namespace {
+
+bool runs_group(const store::MemberRow& m) { return m.role == "owner" || m.role == "admin"; }
+
+std::int64_t user_of(const store::MemberRow& m) { return m.user_id; }
+std::int64_t user_of(std::int64_t id) { return id; }
+
+struct Mentions {
+  std::vector<std::int64_t> users;  // sorted, distinct
+  bool all = false;
+};
+
+// A text's body.mentions (up to 64 user ids) and body.mention_all (a boolean).
+proto::Result<Mentions> read_mentions(const boost::json::object& body) {
+  Mentions out;
+  if (const auto* list = body.if_contains("mentions")) {
+    if (!list->is_array() || list->get_array().size() > 64) {
+      return make_error(Errc::bad_request, "body.mentions must be an array of up to 64 user ids", "body");
+    }
+    for (const auto& v : list->get_array()) {
+      if (!v.is_int64() || v.get_int64() < 1) {
+        return make_error(Errc::bad_request, "body.mentions must hold user ids", "body");
+      }
+      out.users.push_back(v.get_int64());
+    }
+    std::sort(out.users.begin(), out.users.end());
+    out.users.erase(std::unique(out.users.begin(), out.users.end()), out.users.end());
+  }
+  if (const auto* all = body.if_contains("mention_all")) {
+    if (!all->is_bool()) return make_error(Errc::bad_request, "body.mention_all must be true or false", "body");
+    out.all = all->get_bool();
+  }
+  return out;
 }
 
-proto::Result<std::int64_t> ChatService::target(const Session& session, const proto::MessageSendRequest& r) {
+std::string utc_time(std::int64_t ms) {
+  std::time_t t = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return text;
+}
+
+}  // namespace
+
+proto::Result<ChatService::Membership> ChatService::target(const Session& session,
+                                                           const proto::MessageSendRequest& r) {
   if (r.to.has_value() == r.conversation_id.has_value()) {
     return make_error(Errc::bad_request, "give either to or conversation_id", "to");
   }
@@ -92,13 +155,27 @@ proto::Result<std::int64_t> ChatService::target(const Session& session, const pr
   if (r.to) {
     peer = *r.to;
     if (peer == session.user_id) return make_error(Errc::bad_request, "cannot send a message to yourself", "to");
-  } else {
-    auto list = members(*r.conversation_id);
-    if (!list) return list.error();
-    if (std::find(list->begin(), list->end(), session.user_id) == list->end()) return no_conversation();
-    for (auto m : *list) {
-      if (m != session.user_id) peer = m;
+  }
+  std::optional<Membership> known;
+  if (r.conversation_id) {
+    auto mine = membership(*r.conversation_id, session.user_id);
+    if (!mine) return mine.error();
+    if (mine->roster->kind == "group") {
+      const std::int64_t now = clock_();
+      if (mine->me->muted_until > now) {
+        auto e = make_error(Errc::forbidden, "you are muted in this group until " + utc_time(mine->me->muted_until));
+        e.until = mine->me->muted_until;
+        return e;
+      }
+      if (mine->roster->muted_all && !runs_group(*mine->me)) {
+        return make_error(Errc::forbidden, "the group is muted: only its owner and admins may send");
+      }
+      return mine;
     }
+    for (const auto& m : mine->roster->members) {
+      if (m.user_id != session.user_id) peer = m.user_id;
+    }
+    known = std::move(*mine);
   }
   // Also says not_found for a user who does not exist.
   if (auto s = may_message_(session.user_id, peer); !s) {
@@ -106,11 +183,13 @@ proto::Result<std::int64_t> ChatService::target(const Session& session, const pr
     if (error.code == Errc::not_found) error.field = "to";
     return error;
   }
-  if (r.conversation_id) return *r.conversation_id;
-  return direct_conversation(session.user_id, peer);
+  if (known) return std::move(*known);
+  auto id = direct_conversation(session.user_id, peer);
+  if (!id) return id.error();
+  return membership(*id, session.user_id);
 }
 
-proto::Result<std::string> ChatService::check_body(const proto::MessageSendRequest& r) {
+proto::Result<std::string> ChatService::check_body(const proto::MessageSendRequest& r, const Membership& to) {
   if (r.kind != proto::kind::kText) {
     return make_error(Errc::bad_request, "kind " + r.kind + " cannot be sent; use text", "kind");
   }
@@ -126,35 +205,57 @@ proto::Result<std::string> ChatService::check_body(const proto::MessageSendReque
   if (proto::has_control_chars(value, true)) {
     return make_error(Errc::bad_request, "the message contains control characters", "body");
   }
-  return std::string(value);
+  boost::json::object body{{"text", value}};
+  auto mentions = read_mentions(r.body);
+  if (!mentions) return mentions.error();
+  if (!mentions->users.empty() || mentions->all) {
+    if (to.roster->kind != "group") return make_error(Errc::bad_request, "mentions are for groups", "body");
+    for (auto user : mentions->users) {
+      if (!std::binary_search(to.roster->members.begin(), to.roster->members.end(), user,
+                              [](const auto& a, const auto& b) { return user_of(a) < user_of(b); })) {
+        return make_error(Errc::bad_request, "mentions " + std::to_string(user) + ", who is not a member", "body");
+      }
+    }
+    if (mentions->all && !runs_group(*to.me)) {
+      return make_error(Errc::forbidden, "only the group's owner and admins may mention all");
+    }
+    if (!mentions->users.empty()) body["mentions"] = boost::json::array(mentions->users.begin(), mentions->users.end());
+    if (mentions->all) body["mention_all"] = true;
+  }
+  return boost::json::serialize(body);
 }
 
-void ChatService::fan_out(const store::Message& message, std::uint64_t except_connection) {
-  auto list = members(message.conversation_id);
-  if (!list) return;  // the message is stored; members catch up with sync
+void ChatService::fan_out(const store::Message& message, std::uint64_t except_connection,
+                          std::span<const std::int64_t> also) {
   proto::ChatMessage header{message.conversation_id, message.seq,        message.sender_id, message.client_id,
                             message.kind,            {},                 message.created_at, message.recalled};
   auto frame = std::make_shared<const std::string>(proto::message_event_text(header, message.body));
-  for (auto member : *list) registry_.send_to_user(member, frame, except_connection);
+  // Serialised once; each member's devices get the same bytes. A dissolved group has no
+  // roster: the entry goes to `also`, its former members.
+  if (auto list = roster(message.conversation_id)) {
+    for (const auto& member : (*list)->members) registry_.send_to_user(member.user_id, frame, except_connection);
+  }
+  for (auto user : also) registry_.send_to_user(user, frame, except_connection);
+}
+
+void ChatService::publish(const store::Message& entry, std::uint64_t except_connection,
+                          std::span<const std::int64_t> also) {
+  fan_out(entry, except_connection, also);
+  indexer_.logged(entry.id);
 }
 
 void ChatService::send(const Session& session, const proto::MessageSendRequest& r, std::uint64_t connection_id,
                        SendDone done) {
-  auto text = check_body(r);
-  if (!text) return done(text.error());
-  auto conversation = target(session, r);
-  if (!conversation) return done(conversation.error());
-  boost::json::object body{{"text", *text}};
-  store::NewMessage message{*conversation,  session.user_id,         r.client_id, r.kind,
-                            boost::json::serialize(body), clock_()};
+  auto to = target(session, r);
+  if (!to) return done(to.error());
+  auto body = check_body(r, *to);
+  if (!body) return done(body.error());
+  store::NewMessage message{to->conversation_id, session.user_id, r.client_id, r.kind, std::move(*body), clock_()};
   writer_.submit(std::move(message), [this, connection_id, done = std::move(done)](store::Result<store::Appended> appended) {
     if (!appended) return done(to_wire(appended.error()));
     const auto& stored = appended->message;
     // A repeat was delivered when it was first stored: only the sender learns of it again.
-    if (!appended->duplicate) {
-      fan_out(stored, connection_id);
-      indexer_.logged(stored.id);
-    }
+    if (!appended->duplicate) publish(stored, connection_id);
     done(proto::MessageSendResult{stored.conversation_id, stored.seq, stored.created_at, appended->duplicate});
   });
 }
@@ -165,8 +266,10 @@ proto::Result<proto::ConversationsResult> ChatService::conversations(const Sessi
   proto::ConversationsResult out;
   for (const auto& row : *rows) {
     proto::ConversationInfo info{row.conversation_id, row.kind, {}, row.last_seq, row.read_seq, row.peer_read_seq,
-                                 row.unread, std::nullopt};
-    if (auto peer = accounts_.user_by_id(row.peer_id)) {
+                                 row.unread, row.mentions, std::nullopt, std::nullopt};
+    if (row.kind == "group") {
+      info.group = proto::ConversationGroup{row.conversation_id, row.group_name, row.group_avatar, row.role};
+    } else if (auto peer = accounts_.user_by_id(row.peer_id)) {
       info.peer = proto::ConversationPeer{peer->id, peer->username, peer->nickname, peer->avatar};
     }
     if (row.last_message) info.last_message = to_proto(*row.last_message);
@@ -225,52 +328,80 @@ proto::Result<std::unordered_map<std::int64_t, proto::ChatMessage>> ChatService:
 }
 
 proto::Result<proto::MessagesResult> ChatService::sync(const Session& session, const proto::SyncRequest& r) {
-  if (auto s = check_member(r.conversation_id, session.user_id); !s) return s.error();
-  auto rows = or_wire(chat_.messages_after(r.conversation_id, r.after_seq, static_cast<int>(r.limit) + 1));
+  auto mine = membership(r.conversation_id, session.user_id);
+  if (!mine) return mine.error();
+  const std::int64_t after = std::max(r.after_seq, mine->visible_from() - 1);
+  auto rows = or_wire(chat_.messages_after(r.conversation_id, after, static_cast<int>(r.limit) + 1));
   if (!rows) return rows.error();
   return page(std::move(*rows), r.limit, false);
 }
 
 proto::Result<proto::MessagesResult> ChatService::history(const Session& session, const proto::HistoryRequest& r) {
-  if (auto s = check_member(r.conversation_id, session.user_id); !s) return s.error();
+  auto mine = membership(r.conversation_id, session.user_id);
+  if (!mine) return mine.error();
   std::int64_t before = r.before_seq.value_or(INT64_MAX);
   auto rows = or_wire(chat_.messages_before(r.conversation_id, before, static_cast<int>(r.limit) + 1));
   if (!rows) return rows.error();
+  // A member who joined later reads from their joining on: what is older is not there.
+  const std::int64_t first = mine->visible_from();
+  std::erase_if(*rows, [first](const store::Message& m) { return m.seq < first; });
   return page(std::move(*rows), r.limit, true);
 }
 
 proto::Result<proto::MessageReadResult> ChatService::mark_read(const Session& session,
                                                                const proto::MessageReadRequest& r,
                                                                std::uint64_t connection_id) {
-  if (auto s = check_member(r.conversation_id, session.user_id); !s) return s.error();
+  auto mine = membership(r.conversation_id, session.user_id);
+  if (!mine) return mine.error();
   auto read_seq = or_wire(chat_.mark_read(r.conversation_id, session.user_id, r.seq));
   if (!read_seq) return read_seq.error();
-  if (auto list = members(r.conversation_id)) {
-    auto frame = SessionRegistry::event_frame(proto::event::kRead,
-                                              proto::encode(proto::ReadEvent{r.conversation_id, session.user_id, *read_seq}));
-    for (auto member : *list) registry_.send_to_user(member, frame, connection_id);
+  auto frame = SessionRegistry::event_frame(proto::event::kRead,
+                                            proto::encode(proto::ReadEvent{r.conversation_id, session.user_id, *read_seq}));
+  // In a group only one's own devices hear of it: hundreds of members need not.
+  if (mine->roster->kind == "group") {
+    registry_.send_to_user(session.user_id, frame, connection_id);
+  } else {
+    for (const auto& member : mine->roster->members) registry_.send_to_user(member.user_id, frame, connection_id);
   }
   return proto::MessageReadResult{*read_seq};
+}
+
+proto::Status ChatService::check_recall(const Membership& mine, const store::Message& original, std::int64_t now) {
+  if (original.kind != proto::kind::kText) return make_error(Errc::forbidden, "only messages can be recalled");
+  if (original.recalled) return make_error(Errc::conflict, "the message was recalled already");
+  const bool own = original.sender_id == mine.me->user_id;
+  // In a group the owner recalls anyone's message and an admin a plain member's, within
+  // the longer window; everyone recalls their own within the shorter one.
+  bool by_rank = false;
+  if (mine.roster->kind == "group" && runs_group(*mine.me) && !own) {
+    const auto& members = mine.roster->members;
+    auto sender = std::find_if(members.begin(), members.end(),
+                               [&](const store::MemberRow& m) { return m.user_id == original.sender_id; });
+    const bool sender_runs = sender != members.end() && runs_group(*sender);
+    by_rank = mine.me->role == "owner" || !sender_runs;
+  }
+  if (!own && !by_rank) return make_error(Errc::forbidden, "only the sender can recall a message");
+  const bool long_window = mine.roster->kind == "group" && runs_group(*mine.me);
+  const std::int64_t window = long_window ? options_.admin_recall_window_ms : options_.recall_window_ms;
+  if (now - original.created_at > window) {
+    return make_error(Errc::forbidden,
+                      "messages can be recalled only within " + std::to_string(window / 1000) + " seconds");
+  }
+  return {};
 }
 
 proto::Result<proto::MessageRecallResult> ChatService::recall(const Session& session,
                                                               const proto::MessageRecallRequest& r,
                                                               std::uint64_t connection_id) {
-  if (auto s = check_member(r.conversation_id, session.user_id); !s) return s.error();
+  auto mine = membership(r.conversation_id, session.user_id);
+  if (!mine) return mine.error();
   auto original = chat_.message(r.conversation_id, r.seq);
-  if (!original) {
-    if (original.error().code == store::Errc::not_found) return make_error(Errc::not_found, "no such message", "seq");
-    return to_wire(original.error());
+  if (!original || original->seq < mine->visible_from()) {
+    if (!original && original.error().code != store::Errc::not_found) return to_wire(original.error());
+    return make_error(Errc::not_found, "no such message", "seq");
   }
-  if (original->sender_id != session.user_id || original->kind == proto::kind::kRecall) {
-    return make_error(Errc::forbidden, "only the sender can recall a message");
-  }
-  if (original->recalled) return make_error(Errc::conflict, "the message was recalled already");
-  std::int64_t now = clock_();
-  if (now - original->created_at > options_.recall_window_ms) {
-    return make_error(Errc::forbidden, "messages can be recalled only within " +
-                                           std::to_string(options_.recall_window_ms / 1000) + " seconds");
-  }
+  const std::int64_t now = clock_();
+  if (auto s = check_recall(*mine, *original, now); !s) return s.error();
   boost::json::object body{{"seq", r.seq}};
   store::NewMessage notice{r.conversation_id, session.user_id,
                            "recall:" + std::to_string(r.conversation_id) + ":" + std::to_string(r.seq),
@@ -280,8 +411,7 @@ proto::Result<proto::MessageRecallResult> ChatService::recall(const Session& ses
   // The content is gone from the log; now from the index too (the index leaves out an
   // entry it had not reached yet).
   if (auto s = indexer_.remove(original->id); !s) return to_wire(s.error());
-  indexer_.logged(appended->message.id);
-  fan_out(appended->message, connection_id);
+  publish(appended->message, connection_id);
   return proto::MessageRecallResult{appended->message.seq};
 }
 
@@ -293,7 +423,7 @@ proto::Result<proto::MessagesResult> ChatService::search(const Session& session,
     return make_error(Errc::bad_request, "give a query, a date range (from, to) or both", "query");
   }
   if (r.conversation_id) {
-    if (auto s = check_member(*r.conversation_id, session.user_id); !s) return s.error();
+    if (auto mine = membership(*r.conversation_id, session.user_id); !mine) return mine.error();
   }
   // The index trails the log by a moment: wait for it, so what was acknowledged is found.
   if (!indexer_.wait_indexed(kIndexWait)) {

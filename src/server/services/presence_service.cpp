@@ -82,12 +82,14 @@ proto::Status PresenceService::set_status(const Session& session, const proto::P
 
 proto::Status PresenceService::typing(const Session& session, const proto::TypingRequest& r,
                                       std::uint64_t connection_id) {
-  auto members = chat_.members(r.conversation_id);
-  if (!members) return to_wire(members.error());
-  if (std::find(members->begin(), members->end(), session.user_id) == members->end()) {
+  auto roster = chat_.roster(r.conversation_id);
+  if (!roster && roster.error().code != store::Errc::not_found) return to_wire(roster.error());
+  auto is_me = [&](const store::MemberRow& m) { return m.user_id == session.user_id; };
+  if (!roster || std::none_of(roster->members.begin(), roster->members.end(), is_me)) {
     return make_error(Errc::not_found, "no such conversation", "conversation_id");
   }
-  if (is_invisible(session.user_id)) return {};  // invisible users never show typing
+  // Invisible users never show typing; nor does anyone in a group (too many to tell).
+  if (is_invisible(session.user_id) || roster->kind != "direct") return {};
   std::int64_t now = clock_();
   {
     std::lock_guard lock(mutex_);
@@ -97,8 +99,8 @@ proto::Status PresenceService::typing(const Session& session, const proto::Typin
   }
   auto frame = SessionRegistry::event_frame(proto::event::kTyping,
                                             proto::encode(proto::TypingEvent{r.conversation_id, session.user_id}));
-  for (auto member : *members) {
-    if (member != session.user_id) registry_.send_to_user(member, frame, connection_id);
+  for (const auto& member : roster->members) {
+    if (member.user_id != session.user_id) registry_.send_to_user(member.user_id, frame, connection_id);
   }
   return {};
 }

@@ -46,12 +46,35 @@ struct ConversationRow {
   std::int64_t last_seq = 0;
   std::int64_t read_seq = 0;
   std::int64_t peer_read_seq = 0;
-  std::int64_t unread = 0;
+  std::int64_t unread = 0;    // text from others after read_seq (not recall or system entries)
+  std::int64_t mentions = 0;  // of those, the ones that mention the user or all
   std::optional<Message> last_message;
+  // Groups: the group's name and avatar, and the user's role.
+  std::string group_name;
+  std::string group_avatar;
+  std::string role;
+};
+
+// A member of a conversation, with what groups keep of each member.
+struct MemberRow {
+  std::int64_t user_id = 0;
+  std::string role = "member";  // groups: owner, admin or member
+  std::string card;             // groups: the member's name in the group
+  std::int64_t joined_at = 0;
+  std::int64_t muted_until = 0;   // ms; 0: not muted
+  std::int64_t visible_from = 0;  // the first seq the member may read (0: all)
+};
+
+// A conversation's members and the rules of sending in it, read together.
+struct Roster {
+  std::string kind;  // direct or group
+  bool muted_all = false;
+  bool full_history = false;
+  std::vector<MemberRow> members;  // by user_id
 };
 
 struct SearchQuery {
-  std::int64_t user_id = 0;            // only conversations this user is a member of
+  std::int64_t user_id = 0;            // only conversations this user is a member of, from what they may read
   std::string match;                   // an FTS5 query, or "" for none
   std::optional<std::int64_t> conversation_id;
   std::optional<std::int64_t> from;    // created_at >= from
@@ -70,6 +93,8 @@ class ChatStore {
   virtual Result<std::int64_t> direct_conversation(std::int64_t a, std::int64_t b, std::int64_t now) = 0;
   virtual Result<std::vector<std::int64_t>> members(std::int64_t conversation_id) = 0;
   virtual Result<bool> is_member(std::int64_t conversation_id, std::int64_t user_id) = 0;
+  // not_found when there is no such conversation (or it was a group, dissolved).
+  virtual Result<Roster> roster(std::int64_t conversation_id) = 0;
 
   // Appends all of `batch` in one transaction (group commit), in order; each message gets
   // the next seq of its conversation. Results are in the order of `batch`.

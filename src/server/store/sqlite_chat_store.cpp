@@ -69,6 +69,41 @@ constexpr const char* kMigrations[] = {
     DROP TABLE messages;
     ALTER TABLE messages_log RENAME TO messages;
     )sql",
+    // 5: what groups keep of each member (the groups store has the groups themselves).
+    R"sql(
+    ALTER TABLE conversation_members ADD COLUMN role TEXT NOT NULL DEFAULT 'member';
+    ALTER TABLE conversation_members ADD COLUMN card TEXT NOT NULL DEFAULT '';
+    ALTER TABLE conversation_members ADD COLUMN muted_until INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation_members ADD COLUMN visible_from INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE groups (
+      conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id),
+      name TEXT NOT NULL,
+      avatar TEXT NOT NULL DEFAULT '',
+      description TEXT NOT NULL DEFAULT '',
+      join_policy TEXT NOT NULL,
+      invite_policy TEXT NOT NULL,
+      member_limit INTEGER NOT NULL,
+      owner_id INTEGER NOT NULL,
+      muted_all INTEGER NOT NULL DEFAULT 0,
+      full_history INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL,
+      dissolved_at INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX groups_by_owner ON groups(owner_id) WHERE dissolved_at = 0;
+    CREATE TABLE group_requests (
+      id INTEGER PRIMARY KEY,
+      group_id INTEGER NOT NULL REFERENCES groups(conversation_id),
+      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      inviter_id INTEGER NOT NULL DEFAULT 0,
+      note TEXT NOT NULL DEFAULT '',
+      status TEXT NOT NULL DEFAULT 'pending',
+      reason TEXT NOT NULL DEFAULT '',
+      created_at INTEGER NOT NULL,
+      decided_at INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX group_requests_by_group ON group_requests(group_id, status);
+    CREATE INDEX group_requests_by_user ON group_requests(user_id, created_at);
+    )sql",
 };
 
 constexpr const char* kMessageColumns =
@@ -316,6 +351,40 @@ Result<bool> SqliteChatStore::is_member(std::int64_t conversation_id, std::int64
   });
 }
 
+Result<Roster> SqliteChatStore::roster(std::int64_t conversation_id) {
+  return db_.with([&](SQLite::Database&) -> Result<Roster> {
+    Roster out;
+    {
+      Prepared q(db_, "SELECT c.kind, coalesce(g.muted_all, 0), coalesce(g.full_history, 0), coalesce(g.dissolved_at, 0) "
+                      "FROM conversations c LEFT JOIN groups g ON g.conversation_id = c.id WHERE c.id = ?");
+      q->bind(1, conversation_id);
+      if (!q->executeStep() || q->getColumn(3).getInt64() != 0) return Error{Errc::not_found, "no such conversation"};
+      out.kind = q->getColumn(0).getString();
+      out.muted_all = q->getColumn(1).getInt() != 0;
+      out.full_history = q->getColumn(2).getInt() != 0;
+    }
+    Prepared q(db_, "SELECT user_id, role, card, joined_at, muted_until, visible_from FROM conversation_members "
+                    "WHERE conversation_id = ? ORDER BY user_id");
+    q->bind(1, conversation_id);
+    while (q->executeStep()) {
+      out.members.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString(), q->getColumn(2).getString(),
+                             q->getColumn(3).getInt64(), q->getColumn(4).getInt64(), q->getColumn(5).getInt64()});
+    }
+    return out;
+  });
+}
+
+Result<Appended> SqliteChatStore::append_after(const Change& change, const NewMessage& notice,
+                                               const std::function<void()>& committed) {
+  return db_.with([&](SQLite::Database& db) -> Result<Appended> {
+    SQLite::Transaction tx(db);
+    if (auto s = change(db); !s) return s.error();
+    auto appended = append_and_commit(db, tx, {&notice, 1}).front();
+    if (committed) committed();
+    return appended;
+  });
+}
+
 Result<std::vector<Appended>> SqliteChatStore::append(std::span<const NewMessage> batch) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<Appended>> {
     SQLite::Transaction tx(db);
@@ -376,30 +445,37 @@ Result<std::int64_t> SqliteChatStore::mark_read(std::int64_t conversation_id, st
 }
 
 Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) {
-  return db_.with([&](SQLite::Database& db) -> Result<Appended> {
-    SQLite::Transaction tx(db);
-    Prepared wipe(db_,
-                   "UPDATE messages SET body = '{}', recalled = 1 WHERE id = " + id_of("?1", "?2") +
-                       " AND recalled = 0 RETURNING id");
-    wipe->bind(1, conversation_id);
-    wipe->bind(2, seq);
-    if (!wipe->executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
-    while (wipe->executeStep()) {
-    }
-    return append_and_commit(db, tx, {&notice, 1}).front();
-  });
+  return append_after(
+      [&](SQLite::Database&) -> Result<void> {
+        Prepared wipe(db_, "UPDATE messages SET body = '{}', recalled = 1 WHERE id = " + id_of("?1", "?2") +
+                               " AND recalled = 0 RETURNING id");
+        wipe->bind(1, conversation_id);
+        wipe->bind(2, seq);
+        if (!wipe->executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
+        while (wipe->executeStep()) {
+        }
+        return {};
+      },
+      notice);
 }
 
 Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int64_t user_id) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<ConversationRow>> {
     // Other members' columns are for direct conversations, which have exactly one other.
+    // Mentions are counted in groups only, where a text's body may carry them.
+    const std::string unread_texts = "FROM messages u WHERE u.id IN " + ids_of("c.id", "> me.read_seq") +
+                                     " AND u.sender_id != ?1 AND u.kind NOT IN ('recall', 'system') AND u.recalled = 0";
     Prepared q(db_, std::string("SELECT c.id, c.kind, c.last_seq, me.read_seq, "
-                        "(SELECT o.user_id FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
-                        "(SELECT o.read_seq FROM conversation_members o WHERE o.conversation_id = c.id AND o.user_id != ?1), "
-                        "(SELECT count(*) FROM messages u WHERE u.id IN " + ids_of("c.id", "> me.read_seq") +
-                        "  AND u.sender_id != ?1 AND u.kind != 'recall' AND u.recalled = 0), ") +
+                        "(SELECT o.user_id FROM conversation_members o WHERE c.kind = 'direct' AND o.conversation_id = c.id AND o.user_id != ?1), "
+                        "(SELECT o.read_seq FROM conversation_members o WHERE c.kind = 'direct' AND o.conversation_id = c.id AND o.user_id != ?1), "
+                        "(SELECT count(*) " + unread_texts + "), "
+                        "CASE WHEN c.kind = 'group' THEN (SELECT count(*) " + unread_texts +
+                        "  AND (json_extract(u.body, '$.mention_all') = 1 OR "
+                        "       EXISTS (SELECT 1 FROM json_each(u.body, '$.mentions') WHERE value = ?1))) ELSE 0 END, "
+                        "coalesce(g.name, ''), coalesce(g.avatar, ''), me.role, ") +
                 kMessageColumns +
                 " FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id "
+                "LEFT JOIN groups g ON g.conversation_id = c.id "
                 "LEFT JOIN messages m ON m.id = " + id_of("c.id", "c.last_seq") + " "
                 "WHERE me.user_id = ?1 ORDER BY coalesce(m.created_at, c.created_at) DESC");
     q->bind(1, user_id);
@@ -413,7 +489,11 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
       row.peer_id = q->getColumn(4).getInt64();
       row.peer_read_seq = q->getColumn(5).getInt64();
       row.unread = q->getColumn(6).getInt64();
-      if (!q->getColumn(7).isNull()) row.last_message = read_message(*q, 7);
+      row.mentions = q->getColumn(7).getInt64();
+      row.group_name = q->getColumn(8).getString();
+      row.group_avatar = q->getColumn(9).getString();
+      row.role = q->getColumn(10).getString();
+      if (!q->getColumn(11).isNull()) row.last_message = read_message(*q, 11);
       out.push_back(std::move(row));
     }
     return out;
@@ -437,7 +517,10 @@ Result<std::vector<Message>> SqliteChatStore::search(const SearchQuery& s) {
       if (s.to) sql += " AND t.created_at < ?";
       sql += " JOIN messages m ON m.id = t.id WHERE me.user_id = ?";
     }
-    sql += " AND m.recalled = 0 AND m.kind != 'recall'";
+    sql += " AND m.recalled = 0 AND m.kind NOT IN ('recall', 'system')";
+    // A group member reads from their joining on, unless the group shows all history.
+    sql += " AND (m.seq >= me.visible_from OR EXISTS (SELECT 1 FROM groups g WHERE g.conversation_id = "
+           "m.conversation_id AND g.full_history = 1))";
     if (s.conversation_id) sql += " AND me.conversation_id = ?";
     sql += " ORDER BY m.created_at DESC, m.id DESC LIMIT ?";
     Prepared q(db_, sql);

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,6 +24,7 @@ class SqliteChatStore final : public ChatStore {
   Result<std::int64_t> direct_conversation(std::int64_t a, std::int64_t b, std::int64_t now) override;
   Result<std::vector<std::int64_t>> members(std::int64_t conversation_id) override;
   Result<bool> is_member(std::int64_t conversation_id, std::int64_t user_id) override;
+  Result<Roster> roster(std::int64_t conversation_id) override;
   Result<std::vector<Appended>> append(std::span<const NewMessage> batch) override;
   Result<std::vector<Message>> messages_after(std::int64_t conversation_id, std::int64_t after_seq,
                                               int limit) override;
@@ -33,6 +35,15 @@ class SqliteChatStore final : public ChatStore {
   Result<Appended> recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) override;
   Result<std::vector<ConversationRow>> conversations_of(std::int64_t user_id) override;
   Result<std::vector<Message>> search(const SearchQuery& query) override;
+
+  // Runs `change` and appends `notice` in one transaction, so that a change to a
+  // conversation and the log entry that tells its members commit together. `committed`
+  // runs after the commit and before any later write commits (under the database's
+  // lock): caches of what changed are updated there, so no later message is delivered
+  // by the old state. For the groups store.
+  using Change = std::function<Result<void>(SQLite::Database&)>;
+  Result<Appended> append_after(const Change& change, const NewMessage& notice,
+                                const std::function<void()>& committed = {});
 
   // The client ids of log entries the index file does not hold yet (its lookups trail the
   // log: SqliteSearchIndex), so that a repeated send is still found. Used under the

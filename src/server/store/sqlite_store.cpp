@@ -3,6 +3,7 @@
 #include "server/store/sqlite_chat_store.hpp"
 #include "server/store/sqlite_database.hpp"
 #include "server/store/sqlite_friends_store.hpp"
+#include "server/store/sqlite_groups_store.hpp"
 #include "server/store/sqlite_search_index.hpp"
 #include "server/store/store.hpp"
 
@@ -111,6 +112,7 @@ class SqliteStore final : public Store {
         accounts_(db_),
         chat_(db_, options.max_unindexed_client_ids),
         friends_(db_),
+        groups_(db_, chat_),
         search_index_(search_db_) {
     // Domains in dependency order: later ones refer to users.
     db_.migrate("accounts", SqliteAccountsStore::migrations());
@@ -132,6 +134,7 @@ class SqliteStore final : public Store {
   AccountsStore& accounts() override { return accounts_; }
   ChatStore& chat() override { return chat_; }
   FriendsStore& friends() override { return friends_; }
+  GroupsStore& groups() override { return groups_; }
   SearchIndex& search_index() override { return search_index_; }
 
   Result<void> checkpoint() override {
@@ -149,6 +152,7 @@ class SqliteStore final : public Store {
   SqliteAccountsStore accounts_;
   SqliteChatStore chat_;
   SqliteFriendsStore friends_;
+  SqliteGroupsStore groups_;
   SqliteSearchIndex search_index_;
   std::unique_ptr<Checkpointer> checkpointer_;  // stops before the connections close
 };

@@ -7,6 +7,7 @@
 #include "server/store/chat_store.hpp"
 #include "server/store/errors.hpp"
 #include "server/store/friends_store.hpp"
+#include "server/store/groups_store.hpp"
 
 // The storage every service writes through: one interface per domain, all backed by one
 // database. They know rows, not protocol messages: SQL stays behind them, and a
@@ -22,6 +23,7 @@ class Store {
   virtual AccountsStore& accounts() = 0;
   virtual ChatStore& chat() = 0;
   virtual FriendsStore& friends() = 0;
+  virtual GroupsStore& groups() = 0;
   virtual SearchIndex& search_index() = 0;
 
   // Writes everything to the main database file; called on shutdown.
