@@ -41,7 +41,7 @@ std::unique_ptr<client::Client> login(const ServerProcess& server, const std::st
 template <class T>
 void expect_error(const proto::Result<T>& r, Errc code, std::optional<std::string> field = std::nullopt) {
   ASSERT_FALSE(r) << "expected " << proto::to_string(code) << ", got success";
-  EXPECT_EQ(r.error().code, code) << proto::to_string(r.error().code) << ": " << r.error().message;
+  EXPECT_EQ(proto::to_string(r.error().code), proto::to_string(code)) << r.error().message;
   if (field) {
     EXPECT_EQ(r.error().field, *field) << r.error().message;
   }
@@ -480,7 +480,18 @@ TEST_F(GroupTest, OwningTooManyGroupsIsForbidden) {
   expect_error(one_more, Errc::forbidden);
   EXPECT_TRUE(search_groups(*bob_, "too many")->groups.empty());
   // Others are not limited by alice's groups.
-  EXPECT_TRUE(bob_->call<proto::GroupInfo>(proto::type::kGroupCreate, group_named("Bob's first")));
+  auto bobs = bob_->call<proto::GroupInfo>(proto::type::kGroupCreate, group_named("Bob's first"));
+  ASSERT_TRUE(bobs) << bobs.error().message;
+  // A dissolved group, or one handed over, is no longer owned.
+  auto mine = search_groups(*alice_, "Mine");
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->groups.size(), 20u);
+  ASSERT_TRUE(dissolve(*alice_, mine->groups[0].group_id));
+  EXPECT_TRUE(alice_->call<proto::GroupInfo>(proto::type::kGroupCreate, group_named("After a dissolve")));
+  expect_error(alice_->call<proto::GroupInfo>(proto::type::kGroupCreate, group_named("Over again")), Errc::forbidden);
+  ASSERT_TRUE(join(*bob_, mine->groups[1].group_id));
+  ASSERT_TRUE(transfer(*alice_, mine->groups[1].group_id, kBob));
+  EXPECT_TRUE(alice_->call<proto::GroupInfo>(proto::type::kGroupCreate, group_named("After a transfer")));
 }
 
 // --- joining --------------------------------------------------------------------------
@@ -717,6 +728,55 @@ TEST_F(GroupTest, AFullGroupRefusesJoinsInvitationsAndApprovals) {
   EXPECT_EQ(info(*alice_, p)->member_count, 2);
 }
 
+TEST_F(GroupTest, AFullGroupStaysWithinItsLimitUnderConcurrentJoins) {
+  proto::GroupCreateRequest r = group_named("Five seats");
+  r.member_limit = 5;
+  auto g = create(*alice_, r).group_id;
+  constexpr int kCrowd = 10;
+  std::vector<std::unique_ptr<client::Client>> crowd;
+  for (int i = 0; i < kCrowd; ++i) crowd.push_back(register_and_login(server_, "rush" + std::to_string(i)));
+  std::atomic<int> joined{0}, full{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCrowd; ++i) {
+    threads.emplace_back([&, i] {
+      auto result = join(*crowd[i], g);
+      if (result) {
+        ++joined;
+      } else if (result.error().code == Errc::conflict) {
+        ++full;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(joined, 4);
+  EXPECT_EQ(full, kCrowd - 4);
+  EXPECT_EQ(info(*alice_, g)->member_count, 5);
+  EXPECT_EQ(member_map(*alice_, g).size(), 5u);
+}
+
+TEST_F(GroupTest, TwoAdminsAnsweringAtOnceDecideARequestOnce) {
+  auto g = group_with({kBob});
+  ASSERT_TRUE(set_admin(*alice_, g, kBob, true));
+  set_join_policy(g, proto::join_policy::kApproval);
+  auto asked = join(*carol_, g);
+  ASSERT_TRUE(asked) << asked.error().message;
+  proto::Result<proto::EmptyResult> by_alice = proto::make_error(Errc::internal, "not run");
+  proto::Result<proto::EmptyResult> by_bob = by_alice;
+  std::thread a([&] { by_alice = respond(*alice_, asked->request_id, true); });
+  std::thread b([&] { by_bob = respond(*bob_, asked->request_id, true); });
+  a.join();
+  b.join();
+  EXPECT_NE(static_cast<bool>(by_alice), static_cast<bool>(by_bob)) << "exactly one of them decides";
+  const auto& loser = by_alice ? by_bob : by_alice;
+  if (!loser) {
+    EXPECT_EQ(loser.error().code, Errc::conflict) << loser.error().message;
+  }
+  int joins = 0;
+  for (const auto& m : whole_log(*alice_, g)) joins += is_system(m, "joined", kCarol) ? 1 : 0;
+  EXPECT_EQ(joins, 1);
+  EXPECT_EQ(info(*alice_, g)->member_count, 3);
+}
+
 // --- muting ---------------------------------------------------------------------------
 
 TEST_F(GroupTest, AMutedMemberIsRefusedWithUntilAndTheMuteEndsByItself) {
@@ -830,7 +890,7 @@ TEST_F(GroupTest, EveryChangeIsASystemEntryInOrderWithTheMessages) {
   step(set_admin(*alice_, g, kBob, false), {"admin", kAlice, kBob});
   step(transfer(*alice_, g, kBob), {"owner", kAlice, kBob});
 
-  auto log = whole_log(*bob_, g);
+  auto log = whole_log(*alice_, g);  // the creator sees it all; bob only from his joining
   ASSERT_EQ(log.size(), expected.size());
   for (std::size_t i = 0; i < log.size(); ++i) {
     const auto& m = log[i];
@@ -899,6 +959,13 @@ TEST_F(GroupTest, AKickedMemberGetsTheirRemovalAndThenNothing) {
   expect_error(history(*carol_, g), Errc::not_found);
   expect_error(members(*carol_, g), Errc::not_found);
   expect_error(say(*carol_, g, "c-1", "let me back"), Errc::not_found);
+  expect_error(carol_->call<proto::MessageReadResult>(proto::type::kMessageRead, proto::MessageReadRequest{g, 1}),
+               Errc::not_found);
+  expect_error(search_messages(*carol_, "before", g), Errc::not_found);
+  auto found = search_messages(*carol_, "before");  // she saw it, but has no access now
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_TRUE(found->messages.empty());
+  EXPECT_FALSE(conversation_entry(*carol_, g)) << "the group (and its last message) is still in her list";
   EXPECT_FALSE(member_map(*alice_, g).count(kCarol));
   expect_error(kick(*alice_, g, kCarol), Errc::not_found);  // no longer a member
 }
@@ -925,6 +992,28 @@ TEST_F(GroupTest, AMemberWhoLeftGetsTheirLeftEntryAndThenNothing) {
 }
 
 // --- history visibility ---------------------------------------------------------------
+
+TEST_F(GroupTest, AMemberWhoRejoinsSeesTheLogOnlyFromTheirNewJoin) {
+  auto g = group_with({kBob, kCarol});
+  ASSERT_TRUE(say(*alice_, g, "rj-1", "while carol was in"));
+  ASSERT_TRUE(leave(*carol_, g));
+  ASSERT_TRUE(say(*alice_, g, "rj-2", "while carol was out"));
+  auto back = join(*carol_, g);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->status, proto::join_status::kJoined);
+  auto seen = whole_log(*carol_, g);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_TRUE(is_system(seen.front(), "joined", kCarol)) << describe(seen.front());
+  EXPECT_EQ(seen.size(), 1u);
+  for (const auto& m : seen) {
+    EXPECT_NE(m.client_id, "rj-1");
+    EXPECT_NE(m.client_id, "rj-2");
+  }
+  auto entry = conversation_entry(*carol_, g);
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->unread, 0);
+}
+
 
 TEST_F(GroupTest, ALateJoinerSeesTheLogOnlyFromTheirJoin) {
   auto g = group_with({kBob});
@@ -1027,6 +1116,15 @@ TEST_F(GroupTest, MentionAllIsForTheOwnerAndAdminsAndCountsForEveryone) {
   expect_error(stranger, Errc::bad_request);
   EXPECT_FALSE(stranger.error().field.empty());
   expect_error(say(*alice_, g, "all-4", "@nobody", {99999}), Errc::bad_request);
+  std::vector<std::int64_t> too_many(65, kBob);
+  expect_error(say(*alice_, g, "all-5", "@bob x65", too_many), Errc::bad_request, "body");
+  proto::MessageSendRequest wrong;
+  wrong.conversation_id = g;
+  wrong.client_id = "all-6";
+  wrong.body = {{"text", "@bob"}, {"mentions", "bob"}};
+  expect_error(alice_->call<proto::MessageSendResult>(proto::type::kMessageSend, wrong), Errc::bad_request, "body");
+  wrong.body = {{"text", "@all"}, {"mention_all", 1}};
+  expect_error(alice_->call<proto::MessageSendResult>(proto::type::kMessageSend, wrong), Errc::bad_request, "body");
   for (const auto& m : whole_log(*alice_, g)) {
     EXPECT_NE(m.client_id, "all-0");
     EXPECT_NE(m.client_id, "all-3");
@@ -1077,6 +1175,21 @@ TEST_F(GroupTest, AMemberRecallsTheirOwnAndAnAdminRecallsAnyones) {
   EXPECT_EQ(by_seq.at(by_admin->recall_seq).kind, proto::kind::kRecall);
 }
 
+// docs/protocol.md: "the owner and admins recall anyone's within
+// groups.admin_recall_window_s" - an admin's message and the owner's included.
+TEST_F(GroupTest, AnAdminRecallsAnyonesMessageTheOwnersAndAnotherAdminsToo) {
+  auto g = group_with({kBob, kCarol});
+  ASSERT_TRUE(set_admin(*alice_, g, kBob, true));
+  ASSERT_TRUE(set_admin(*alice_, g, kCarol, true));
+  auto owners = say(*alice_, g, "ar-1", "the owner's words");
+  auto admins = say(*carol_, g, "ar-2", "another admin's words");
+  ASSERT_TRUE(owners && admins);
+  auto r1 = recall(*bob_, g, owners->seq);
+  EXPECT_TRUE(r1) << r1.error().message;
+  auto r2 = recall(*bob_, g, admins->seq);
+  EXPECT_TRUE(r2) << r2.error().message;
+}
+
 // A member may recall for 1 s, the owner and admins for 6 s.
 class GroupRecallWindowTest : public GroupTest {
  protected:
@@ -1119,6 +1232,13 @@ TEST_F(GroupTest, AReadInAGroupTellsOnlyTheReadersOtherDevices) {
   expect_no_event(*carol_, proto::event::kRead);
   expect_no_event(*bob_, proto::event::kRead);  // nor the reading connection
   EXPECT_EQ(conversation_entry(*bob_laptop, g)->read_seq, sent->seq);
+}
+
+TEST_F(GroupTest, NoTypingIndicatorsInGroups) {
+  auto g = group_with({kBob, kCarol});
+  (void)bob_->request(proto::type::kTyping, {{"conversation_id", g}});  // answered either way; nobody is told
+  expect_no_event(*carol_, proto::event::kTyping);
+  expect_no_event(*alice_, proto::event::kTyping);
 }
 
 // --- dissolving and transfer ----------------------------------------------------------
@@ -1233,7 +1353,7 @@ TEST_F(GroupTest, BadRequestsGetAStableCodeAndFieldAndTheConnectionStaysUsable) 
       {proto::type::kGroupKick, {{"group_id", kNoSuchGroup}, {"user_id", kBob}}, Errc::not_found, nullptr},
       {proto::type::kGroupDissolve, {{"group_id", kNoSuchGroup}}, Errc::not_found, nullptr},
       {proto::type::kGroupLeave, {{"group_id", kNoSuchGroup}}, Errc::not_found, nullptr},
-      {proto::type::kSync, {{"conversation_id", kNoSuchGroup}}, Errc::not_found, nullptr},
+      {proto::type::kSync, {{"conversation_id", kNoSuchGroup}, {"after_seq", 0}}, Errc::not_found, nullptr},
       {proto::type::kMessageSend,
        {{"conversation_id", kNoSuchGroup}, {"client_id", "x-1"}, {"body", {{"text", "hi"}}}},
        Errc::not_found,
@@ -1276,7 +1396,7 @@ TEST_F(GroupTest, BadRequestsGetAStableCodeAndFieldAndTheConnectionStaysUsable) 
     SCOPED_TRACE(std::string(c.type) + " " + json::serialize(c.data));
     auto r = alice_->request(c.type, c.data);
     ASSERT_FALSE(r) << "accepted: " << json::serialize(*r);
-    EXPECT_EQ(r.error().code, c.code) << proto::to_string(r.error().code) << ": " << r.error().message;
+    EXPECT_EQ(proto::to_string(r.error().code), proto::to_string(c.code)) << r.error().message;
     EXPECT_FALSE(r.error().message.empty());
     if (c.field != nullptr) {
       EXPECT_EQ(r.error().field, c.field) << r.error().message;
