@@ -2,8 +2,12 @@
 // moderation, the log of changes, history visibility, mentions, recall, read receipts,
 // dissolving, a 200-member fan-out, durability and bad input. Every wait is bounded; no
 // test asserts how fast anything happens.
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -1428,6 +1432,208 @@ TEST_F(GroupTest, BadRequestsGetAStableCodeAndFieldAndTheConnectionStaysUsable) 
   EXPECT_TRUE(say(*alice_, g, "ok-1", "all good"));
 }
 
+// --- delivery against membership under load --------------------------------------------
+
+// The sends of these tests outrun the default request rate (50/s); that is not their point.
+class GroupBurstTest : public GroupTest {
+ protected:
+  GroupBurstTest() : GroupTest({"--max-requests-per-second", "100000", "--request-burst", "100000"}) {}
+
+  // alice sends `n` texts one after another; `midway` runs once `at` of them are acknowledged.
+  // Returns the acknowledged seqs.
+  std::vector<std::int64_t> burst(std::int64_t g, int n, int at, const std::function<void()>& midway) {
+    std::atomic<int> acked{0};
+    std::atomic<bool> done{false};
+    std::vector<std::int64_t> seqs;
+    std::thread sender([&] {
+      for (int i = 0; i < n; ++i) {
+        auto r = say(*alice_, g, "burst-" + std::to_string(i), "burst " + std::to_string(i));
+        if (!r) {
+          ADD_FAILURE() << "send " << i << ": " << r.error().message;
+          break;
+        }
+        seqs.push_back(r->seq);
+        ++acked;
+      }
+      done = true;
+    });
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (acked < at && !done && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    midway();
+    sender.join();
+    return seqs;
+  }
+
+  // carol sends from three devices until refused; `moderate` runs once 60 of her sends
+  // are stored. Returns the seqs of those acknowledged.
+  std::vector<std::int64_t> carol_sends_until_refused(std::int64_t g, const std::function<void()>& moderate) {
+    std::vector<std::unique_ptr<client::Client>> devices;
+    for (int d = 0; d < 3; ++d) devices.push_back(login(server_, "carol", "d" + std::to_string(d)));
+    std::mutex mutex;
+    std::vector<std::int64_t> acked;
+    std::atomic<int> count{0};
+    std::vector<std::thread> senders;
+    for (int d = 0; d < 3; ++d) {
+      senders.emplace_back([&, d] {
+        for (int i = 0; i < 2000; ++i) {
+          auto r = say(*devices[d], g, "race-" + std::to_string(d) + "-" + std::to_string(i), "racing");
+          if (!r) return;  // refused from now on
+          std::lock_guard lock(mutex);
+          acked.push_back(r->seq);
+          ++count;
+        }
+      });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (count < 60 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    moderate();
+    for (auto& t : senders) t.join();
+    return acked;
+  }
+
+  // The seq of the last entry of alice's view of the log that `pred` accepts; 0: none.
+  template <class Pred>
+  std::int64_t seq_of(std::int64_t g, Pred pred) {
+    std::int64_t seq = 0;
+    for (const auto& m : whole_log(*alice_, g)) {
+      if (pred(m)) seq = m.seq;
+    }
+    return seq;
+  }
+};
+
+// Every entry up to a member's removal reaches them, and nothing after it.
+TEST_F(GroupBurstTest, AKickDuringABurstCutsDeliveryExactlyAtTheRemoval) {
+  auto g = group_with({kBob, kCarol});
+  ASSERT_TRUE(set_admin(*alice_, g, kBob, true));
+  auto seen = wait_system(*carol_, g, "admin", kBob);  // everything before is consumed
+  ASSERT_TRUE(seen);
+  const std::int64_t first = seen->seq + 1;
+  auto sent = burst(g, 300, 100, [&] { ASSERT_TRUE(kick(*bob_, g, kCarol)); });
+  ASSERT_EQ(sent.size(), 300u);
+  std::int64_t removed = 0;
+  for (const auto& m : whole_log(*alice_, g)) {
+    if (is_system(m, "removed", kCarol)) removed = m.seq;
+  }
+  ASSERT_GT(removed, first);
+  std::set<std::int64_t> got;
+  for (;;) {
+    auto m = wait_message(*carol_, g, [](const proto::ChatMessage&) { return true; });
+    ASSERT_TRUE(m) << "the removal never arrived; last seq " << (got.empty() ? 0 : *got.rbegin());
+    EXPECT_TRUE(got.insert(m->seq).second) << "seq " << m->seq << " twice";
+    EXPECT_LE(m->seq, removed) << "delivered after the removal: " << describe(*m);
+    if (m->seq == removed) break;
+  }
+  expect_no_message(*carol_, g);
+  for (auto seq = first; seq <= removed; ++seq) EXPECT_TRUE(got.count(seq)) << "seq " << seq << " never reached carol";
+}
+
+// A member who joins during a burst gets every entry from their joining on, and none before.
+TEST_F(GroupBurstTest, AJoinDuringABurstDeliversExactlyFromTheJoin) {
+  auto g = group_with({kBob});
+  auto sent = burst(g, 300, 100, [&] { ASSERT_TRUE(join(*carol_, g)); });
+  ASSERT_EQ(sent.size(), 300u);
+  std::int64_t joined = 0;
+  for (const auto& m : whole_log(*alice_, g)) {
+    if (is_system(m, "joined", kCarol)) joined = m.seq;
+  }
+  ASSERT_GT(joined, 0);
+  const std::int64_t last = sent.back();
+  std::set<std::int64_t> got;
+  while (got.empty() || *got.rbegin() < last) {
+    auto m = wait_message(*carol_, g, [](const proto::ChatMessage&) { return true; });
+    ASSERT_TRUE(m) << "delivery stopped; last seq " << (got.empty() ? 0 : *got.rbegin());
+    EXPECT_TRUE(got.insert(m->seq).second) << "seq " << m->seq << " twice";
+    EXPECT_GE(m->seq, joined) << "delivered from before the joining: " << describe(*m);
+  }
+  for (auto seq = joined + 1; seq <= last; ++seq) EXPECT_TRUE(got.count(seq)) << "seq " << seq << " never reached carol";
+  // What she can sync is what she was sent.
+  auto log = whole_log(*carol_, g);
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.front().seq, joined);
+}
+
+TEST_F(GroupBurstTest, SendsRacingAMuteNeverLandAfterIt) {
+  auto g = group_with({kBob, kCarol});
+  ASSERT_TRUE(set_admin(*alice_, g, kBob, true));
+  auto acked = carol_sends_until_refused(g, [&] { ASSERT_TRUE(mute(*bob_, g, kCarol, 3600)); });
+  auto cut = seq_of(g, [](const proto::ChatMessage& m) { return is_system(m, "muted", kCarol); });
+  ASSERT_GT(cut, 0);
+  ASSERT_FALSE(acked.empty());
+  for (auto seq : acked) EXPECT_LT(seq, cut) << "a send of carol's was stored after her mute";
+}
+
+TEST_F(GroupBurstTest, SendsRacingAMuteAllNeverLandAfterIt) {
+  auto g = group_with({kBob, kCarol});
+  auto acked = carol_sends_until_refused(g, [&] { ASSERT_TRUE(mute_all(*alice_, g, true)); });
+  auto cut = seq_of(g, [](const proto::ChatMessage& m) { return is_system(m, "muted_all"); });
+  ASSERT_GT(cut, 0);
+  ASSERT_FALSE(acked.empty());
+  for (auto seq : acked) EXPECT_LT(seq, cut) << "a member's send was stored after muted_all";
+}
+
+TEST_F(GroupBurstTest, SendsRacingAKickNeverLandAfterTheRemoval) {
+  auto g = group_with({kBob, kCarol});
+  ASSERT_TRUE(set_admin(*alice_, g, kBob, true));
+  auto acked = carol_sends_until_refused(g, [&] { ASSERT_TRUE(kick(*bob_, g, kCarol)); });
+  auto cut = seq_of(g, [](const proto::ChatMessage& m) { return is_system(m, "removed", kCarol); });
+  ASSERT_GT(cut, 0);
+  ASSERT_FALSE(acked.empty());
+  for (auto seq : acked) EXPECT_LT(seq, cut) << "a send of carol's was stored after her removal";
+}
+
+TEST(GroupSlowConsumer, IsCutOffWithoutHarmingTheSenderOrOthers) {
+  // As ChatSlowConsumer, in a group: large messages fill a device that never reads.
+  ServerProcess server({"--max-send-queue-bytes", "2097152", "--max-text-chars", "50000", "--idle-timeout-ms", "600000",
+                        "--max-requests-per-second", "100000", "--request-burst", "100000"});
+  auto alice = register_and_login(server, "alice");
+  auto bob = register_and_login(server, "bob");
+  auto carol = register_and_login(server, "carol");
+  auto g = create(*alice, group_named("Big files")).group_id;
+  ASSERT_TRUE(join(*bob, g));
+  ASSERT_TRUE(join(*carol, g));
+  int stuck = silent_login(server.port(), "bob", "stuck");
+  const std::string big(40'000, 'x');
+  int sent = 0;
+  std::int64_t last = 0;
+  for (int i = 0; i < 600; ++i) {
+    auto r = say(*alice, g, "big-" + std::to_string(i), big);
+    ASSERT_TRUE(r) << "sending " << i << ": " << r.error().message;
+    last = r->seq;
+    ++sent;
+    if (i % 50 == 49 && server.log().find("dropped: slow client") != std::string::npos) break;
+  }
+  std::vector<char> buffer(1 << 20);
+  timeval timeout{10, 0};
+  ::setsockopt(stuck, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ssize_t n = 0;
+  while ((n = ::recv(stuck, buffer.data(), buffer.size(), 0)) > 0) {
+  }
+  EXPECT_LE(n, 0);
+  EXPECT_FALSE(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) << "the slow connection was not cut off";
+  ::close(stuck);
+  EXPECT_NE(server.log().find("dropped: slow client"), std::string::npos);
+  // The members that read have every message; bob's other device can catch up with sync.
+  int texts = 0;
+  for (;;) {
+    auto m = wait_message(*carol, g, [](const proto::ChatMessage& e) { return e.kind == proto::kind::kText; });
+    ASSERT_TRUE(m) << "carol stopped receiving after " << texts;
+    ++texts;
+    if (m->seq == last) break;
+  }
+  EXPECT_EQ(texts, sent);
+  std::int64_t after = 0;
+  for (;;) {
+    auto page = sync(*bob, g, after);
+    ASSERT_TRUE(page) << page.error().message;
+    if (!page->messages.empty()) after = page->messages.back().seq;
+    if (!page->has_more) break;
+  }
+  EXPECT_EQ(after, last);
+  EXPECT_TRUE(bob->is_open());
+  EXPECT_TRUE(alice->request(proto::type::kPing, {}));
+}
+
 // --- a 200-member fan-out -------------------------------------------------------------
 
 TEST(GroupFanOut, TwoHundredMembersGetEveryMessageOnceAndInOrder) {
@@ -1512,6 +1718,7 @@ TEST(GroupDurability, ARestartKeepsGroupsRolesMutesAndTheLog) {
   std::int64_t g = 0;
   std::vector<proto::ChatMessage> before;
   std::int64_t carol_muted_until = 0;
+  std::int64_t pending_request = 0;
   {
     auto alice = register_and_login(server, "alice");
     auto bob = register_and_login(server, "bob");
@@ -1526,6 +1733,11 @@ TEST(GroupDurability, ARestartKeepsGroupsRolesMutesAndTheLog) {
     ASSERT_TRUE(say(*alice, g, "p-2", "the last word"));
     before = whole_log(*alice, g);
     carol_muted_until = member_map(*alice, g).at(kCarol).muted_until;
+    auto dave = register_and_login(server, "dave");
+    auto waiting = create(*alice, group_named("Waiting room", proto::join_policy::kApproval)).group_id;
+    auto asked = join(*dave, waiting, "still there?");
+    ASSERT_TRUE(asked && asked->status == proto::join_status::kPending);
+    pending_request = asked->request_id;
   }
   EXPECT_EQ(server.terminate(), 0);
   server.restart();
@@ -1551,6 +1763,13 @@ TEST(GroupDurability, ARestartKeepsGroupsRolesMutesAndTheLog) {
   auto next = say(*alice, g, "p-4", "numbering goes on");
   ASSERT_TRUE(next) << next.error().message;
   EXPECT_EQ(next->seq, before.back().seq + 1);
+  // A join request that waited across the restart is still there to decide.
+  auto incoming = group_requests(*alice);
+  ASSERT_TRUE(incoming);
+  ASSERT_EQ(incoming->incoming.size(), 1u);
+  EXPECT_EQ(incoming->incoming[0].request_id, pending_request);
+  EXPECT_EQ(incoming->incoming[0].note, "still there?");
+  EXPECT_TRUE(respond(*alice, pending_request, true));
 }
 
 TEST(GroupDurability, KillNineLosesNoAcknowledgedGroupMessageOrMembershipChange) {
