@@ -69,10 +69,10 @@ class ChatStoreTest : public ::testing::Test {
 TEST_F(ChatStoreTest, ADirectConversationIsCreatedOnceForBothOrders) {
   EXPECT_EQ(*chat().direct_conversation(bob_, alice_, 6), conversation_);
   EXPECT_NE(*chat().direct_conversation(alice_, carol_, 6), conversation_);
-  auto members = *chat().members(conversation_);
-  EXPECT_EQ(members.size(), 2u);
-  EXPECT_TRUE(*chat().is_member(conversation_, bob_));
-  EXPECT_FALSE(*chat().is_member(conversation_, carol_));
+  auto roster = *chat().roster(conversation_);
+  EXPECT_EQ(roster.kind, "direct");
+  EXPECT_EQ(roster.user_ids, (std::vector<std::int64_t>{alice_, bob_}));
+  EXPECT_EQ(chat().roster(999).error().code, Errc::not_found);
 }
 
 TEST_F(ChatStoreTest, AppendsGetConsecutiveSeqsAndRepeatsAreStoredOnce) {

@@ -232,10 +232,8 @@ void ChatService::fan_out(const store::Message& message, std::uint64_t except_co
   auto frame = std::make_shared<const std::string>(proto::message_event_text(header, message.body));
   // Serialised once; each member's devices get the same bytes. A dissolved group has no
   // roster: the entry goes to `also`, its former members.
-  if (auto list = roster(message.conversation_id)) {
-    for (const auto& member : (*list)->members) registry_.send_to_user(member.user_id, frame, except_connection);
-  }
-  for (auto user : also) registry_.send_to_user(user, frame, except_connection);
+  if (auto list = roster(message.conversation_id)) registry_.send_to_users((*list)->user_ids, frame, except_connection);
+  registry_.send_to_users(also, frame, except_connection);
 }
 
 void ChatService::publish(const store::Message& entry, std::uint64_t except_connection,

@@ -72,6 +72,24 @@ void SessionRegistry::send_to_user(std::int64_t user_id, const std::shared_ptr<c
   for (auto& connection : connections_of(user_id, except_id)) connection->send(frame);
 }
 
+void SessionRegistry::send_to_users(std::span<const std::int64_t> user_ids,
+                                    const std::shared_ptr<const std::string>& frame, std::uint64_t except_id) const {
+  std::vector<std::shared_ptr<Connection>> targets;
+  targets.reserve(user_ids.size());
+  {
+    std::lock_guard lock(mutex_);
+    for (auto user_id : user_ids) {
+      auto it = users_.find(user_id);
+      if (it == users_.end()) continue;
+      for (const auto& e : it->second) {
+        if (e.connection_id == except_id) continue;
+        if (auto live = e.connection.lock()) targets.push_back(std::move(live));
+      }
+    }
+  }
+  for (auto& connection : targets) connection->send(frame);
+}
+
 std::shared_ptr<const std::string> SessionRegistry::event_frame(std::string_view type, boost::json::object data) {
   return std::make_shared<const std::string>(proto::serialize(proto::Event{std::string(type), std::move(data)}));
 }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -40,6 +41,10 @@ class SessionRegistry {
   // Sends one frame to every live connection of the user, except `except_id`.
   void send_to_user(std::int64_t user_id, const std::shared_ptr<const std::string>& frame,
                     std::uint64_t except_id = 0) const;
+
+  // The same for many users (a group's members), taking the registry's lock once.
+  void send_to_users(std::span<const std::int64_t> user_ids, const std::shared_ptr<const std::string>& frame,
+                     std::uint64_t except_id = 0) const;
 
   // Serialises the event once and sends it to every live connection of the user.
   template <class Event>

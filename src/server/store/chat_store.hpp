@@ -70,7 +70,8 @@ struct Roster {
   std::string kind;  // direct or group
   bool muted_all = false;
   bool full_history = false;
-  std::vector<MemberRow> members;  // by user_id
+  std::vector<MemberRow> members;      // by user_id
+  std::vector<std::int64_t> user_ids;  // the members' ids, in the same order: for fan-out
 };
 
 struct SearchQuery {
@@ -91,8 +92,6 @@ class ChatStore {
 
   // The direct conversation of two users, created (with both as members) on first use.
   virtual Result<std::int64_t> direct_conversation(std::int64_t a, std::int64_t b, std::int64_t now) = 0;
-  virtual Result<std::vector<std::int64_t>> members(std::int64_t conversation_id) = 0;
-  virtual Result<bool> is_member(std::int64_t conversation_id, std::int64_t user_id) = 0;
   // not_found when there is no such conversation (or it was a group, dissolved).
   virtual Result<Roster> roster(std::int64_t conversation_id) = 0;
 

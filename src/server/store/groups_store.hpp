@@ -30,14 +30,14 @@ struct GroupRow {
 
 // The profile members a change sets; the others stay.
 struct GroupChange {
-  std::optional<std::string> name;
-  std::optional<std::string> avatar;
-  std::optional<std::string> description;
-  std::optional<std::string> join_policy;
-  std::optional<std::string> invite_policy;
-  std::optional<std::int64_t> member_limit;
-  std::optional<bool> full_history;
-  std::optional<bool> muted_all;
+  std::optional<std::string> name = std::nullopt;
+  std::optional<std::string> avatar = std::nullopt;
+  std::optional<std::string> description = std::nullopt;
+  std::optional<std::string> join_policy = std::nullopt;
+  std::optional<std::string> invite_policy = std::nullopt;
+  std::optional<std::int64_t> member_limit = std::nullopt;
+  std::optional<bool> full_history = std::nullopt;
+  std::optional<bool> muted_all = std::nullopt;
 };
 
 // What a change to one member sets; the rest stays.

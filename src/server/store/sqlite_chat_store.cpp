@@ -332,25 +332,6 @@ Result<std::int64_t> SqliteChatStore::direct_conversation(std::int64_t a, std::i
   });
 }
 
-Result<std::vector<std::int64_t>> SqliteChatStore::members(std::int64_t conversation_id) {
-  return db_.with([&](SQLite::Database&) -> Result<std::vector<std::int64_t>> {
-    Prepared q(db_, "SELECT user_id FROM conversation_members WHERE conversation_id = ?");
-    q->bind(1, conversation_id);
-    std::vector<std::int64_t> out;
-    while (q->executeStep()) out.push_back(q->getColumn(0).getInt64());
-    return out;
-  });
-}
-
-Result<bool> SqliteChatStore::is_member(std::int64_t conversation_id, std::int64_t user_id) {
-  return db_.with([&](SQLite::Database&) -> Result<bool> {
-    Prepared q(db_, "SELECT 1 FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
-    q->bind(1, conversation_id);
-    q->bind(2, user_id);
-    return q->executeStep();
-  });
-}
-
 Result<Roster> SqliteChatStore::roster(std::int64_t conversation_id) {
   return db_.with([&](SQLite::Database&) -> Result<Roster> {
     Roster out;
@@ -370,6 +351,7 @@ Result<Roster> SqliteChatStore::roster(std::int64_t conversation_id) {
       out.members.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString(), q->getColumn(2).getString(),
                              q->getColumn(3).getInt64(), q->getColumn(4).getInt64(), q->getColumn(5).getInt64()});
     }
+    for (const auto& m : out.members) out.user_ids.push_back(m.user_id);
     return out;
   });
 }

@@ -22,8 +22,6 @@ class SqliteChatStore final : public ChatStore {
   SqliteChatStore(SqliteDatabase& db, std::size_t max_recent) : db_(db), max_recent_(max_recent) {}
 
   Result<std::int64_t> direct_conversation(std::int64_t a, std::int64_t b, std::int64_t now) override;
-  Result<std::vector<std::int64_t>> members(std::int64_t conversation_id) override;
-  Result<bool> is_member(std::int64_t conversation_id, std::int64_t user_id) override;
   Result<Roster> roster(std::int64_t conversation_id) override;
   Result<std::vector<Appended>> append(std::span<const NewMessage> batch) override;
   Result<std::vector<Message>> messages_after(std::int64_t conversation_id, std::int64_t after_seq,
