@@ -14,8 +14,8 @@
 #include <thread>
 #include <tuple>
 
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 #include "tests/server_process.hpp"
 
@@ -258,14 +258,16 @@ std::optional<proto::ChatMessage> wait_text(client::Client& c, std::int64_t grou
 
 std::optional<proto::ChatMessage> wait_system(client::Client& c, std::int64_t group, std::string_view event,
                                               std::int64_t user = 0, std::chrono::milliseconds timeout = 10s) {
-  return wait_message(c, group, [&](const proto::ChatMessage& m) { return is_system(m, event, user); }, timeout);
+  return wait_message(
+      c, group, [&](const proto::ChatMessage& m) { return is_system(m, event, user); }, timeout);
 }
 
 // No `message` event of `group` reaches `c` (after a ping round trip, and a short grace
 // for fan-out that runs beside the answers).
 void expect_no_message(client::Client& c, std::int64_t group) {
   ASSERT_TRUE(c.request(proto::type::kPing));
-  auto late = wait_message(c, group, [](const proto::ChatMessage&) { return true; }, 500ms);
+  auto late = wait_message(
+      c, group, [](const proto::ChatMessage&) { return true; }, 500ms);
   EXPECT_FALSE(late) << describe(*late);
 }
 
@@ -274,7 +276,8 @@ void expect_no_message(client::Client& c, std::int64_t group) {
 template <class Pred>
 void expect_no_message_but(client::Client& c, std::int64_t group, Pred allowed) {
   ASSERT_TRUE(c.request(proto::type::kPing));
-  auto late = wait_message(c, group, [&](const proto::ChatMessage& m) { return !allowed(m); }, 500ms);
+  auto late = wait_message(
+      c, group, [&](const proto::ChatMessage& m) { return !allowed(m); }, 500ms);
   EXPECT_FALSE(late) << describe(*late);
 }
 
@@ -310,11 +313,16 @@ class GroupTest : public ::testing::Test {
 
   client::Client& as(std::int64_t user) {
     switch (user) {
-      case kAlice: return *alice_;
-      case kBob: return *bob_;
-      case kCarol: return *carol_;
-      case kDave: return *dave_;
-      default: return *erin_;
+      case kAlice:
+        return *alice_;
+      case kBob:
+        return *bob_;
+      case kCarol:
+        return *carol_;
+      case kDave:
+        return *dave_;
+      default:
+        return *erin_;
     }
   }
 
@@ -330,10 +338,11 @@ class GroupTest : public ::testing::Test {
 
   // `a` asks `b` to be friends and `b` accepts.
   void befriend(std::int64_t a, std::int64_t b) {
-    auto asked = as(a).call<proto::FriendRequestResult>(proto::type::kFriendRequest, proto::FriendRequestRequest{b, {}});
+    auto asked =
+        as(a).call<proto::FriendRequestResult>(proto::type::kFriendRequest, proto::FriendRequestRequest{b, {}});
     ASSERT_TRUE(asked) << asked.error().message;
     auto accepted = as(b).call<proto::EmptyResult>(proto::type::kFriendRespond,
-                                                  proto::FriendRespondRequest{asked->request_id, true, {}, {}});
+                                                   proto::FriendRespondRequest{asked->request_id, true, {}, {}});
     ASSERT_TRUE(accepted) << accepted.error().message;
   }
 
@@ -1018,7 +1027,6 @@ TEST_F(GroupTest, AMemberWhoRejoinsSeesTheLogOnlyFromTheirNewJoin) {
   EXPECT_EQ(entry->unread, 0);
 }
 
-
 TEST_F(GroupTest, ALateJoinerSeesTheLogOnlyFromTheirJoin) {
   auto g = group_with({kBob});
   ASSERT_TRUE(say(*alice_, g, "h-1", "before carol: secretword one"));
@@ -1026,8 +1034,8 @@ TEST_F(GroupTest, ALateJoinerSeesTheLogOnlyFromTheirJoin) {
   ASSERT_TRUE(join(*carol_, g));
   ASSERT_TRUE(say(*alice_, g, "h-3", "welcome carol"));
   auto everything = whole_log(*alice_, g);
-  auto joined_at = std::find_if(everything.begin(), everything.end(),
-                                [](const auto& m) { return is_system(m, "joined", kCarol); });
+  auto joined_at =
+      std::find_if(everything.begin(), everything.end(), [](const auto& m) { return is_system(m, "joined", kCarol); });
   ASSERT_NE(joined_at, everything.end());
   const auto join_seq = joined_at->seq;
 
@@ -1207,7 +1215,7 @@ TEST_F(GroupRecallWindowTest, AMembersAndAnAdminsRecallWindowsEachEnd) {
   ASSERT_TRUE(first);
   std::this_thread::sleep_for(1500ms);
   expect_error(recall(*bob_, g, first->seq), Errc::forbidden);  // past the member's window
-  auto by_admin = recall(*carol_, g, first->seq);                // inside the admin's
+  auto by_admin = recall(*carol_, g, first->seq);               // inside the admin's
   EXPECT_TRUE(by_admin) << by_admin.error().message;
   auto second = say(*bob_, g, "w-2", "too late for everyone");
   ASSERT_TRUE(second);
@@ -1288,7 +1296,7 @@ TEST_F(GroupTest, ATransferredGroupIsTheNewOwnersToDissolve) {
   expect_error(dissolve(*alice_, g), Errc::forbidden);
   expect_error(kick(*alice_, g, kCarol), Errc::forbidden);
   expect_error(leave(*bob_, g), Errc::forbidden);  // the owner now
-  ASSERT_TRUE(leave(*alice_, g));  // a member may leave
+  ASSERT_TRUE(leave(*alice_, g));                  // a member may leave
   ASSERT_TRUE(dissolve(*bob_, g));
   expect_error(sync(*carol_, g), Errc::not_found);
 }
@@ -1366,13 +1374,22 @@ TEST_F(GroupTest, BadRequestsGetAStableCodeAndFieldAndTheConnectionStaysUsable) 
       {proto::type::kGroupKick, {{"group_id", g}}, Errc::bad_request, "user_id"},
       {proto::type::kGroupKick, {{"group_id", g}, {"user_id", 99999}}, Errc::not_found, nullptr},
       // mute durations
-      {proto::type::kGroupMute, {{"group_id", g}, {"user_id", kBob}, {"duration_s", 0}}, Errc::bad_request, "duration_s"},
-      {proto::type::kGroupMute, {{"group_id", g}, {"user_id", kBob}, {"duration_s", -5}}, Errc::bad_request, "duration_s"},
+      {proto::type::kGroupMute,
+       {{"group_id", g}, {"user_id", kBob}, {"duration_s", 0}},
+       Errc::bad_request,
+       "duration_s"},
+      {proto::type::kGroupMute,
+       {{"group_id", g}, {"user_id", kBob}, {"duration_s", -5}},
+       Errc::bad_request,
+       "duration_s"},
       {proto::type::kGroupMute,
        {{"group_id", g}, {"user_id", kBob}, {"duration_s", 30 * 24 * 3600 + 1}},
        Errc::bad_request,
        "duration_s"},
-      {proto::type::kGroupMute, {{"group_id", g}, {"user_id", kBob}, {"duration_s", "60"}}, Errc::bad_request, "duration_s"},
+      {proto::type::kGroupMute,
+       {{"group_id", g}, {"user_id", kBob}, {"duration_s", "60"}},
+       Errc::bad_request,
+       "duration_s"},
       {proto::type::kGroupMute, {{"group_id", g}, {"user_id", kBob}}, Errc::bad_request, "duration_s"},
       // booleans
       {proto::type::kGroupMuteAll, {{"group_id", g}, {"muted", "yes"}}, Errc::bad_request, "muted"},
@@ -1546,7 +1563,8 @@ TEST_F(GroupBurstTest, AJoinDuringABurstDeliversExactlyFromTheJoin) {
     EXPECT_TRUE(got.insert(m->seq).second) << "seq " << m->seq << " twice";
     EXPECT_GE(m->seq, joined) << "delivered from before the joining: " << describe(*m);
   }
-  for (auto seq = joined + 1; seq <= last; ++seq) EXPECT_TRUE(got.count(seq)) << "seq " << seq << " never reached carol";
+  for (auto seq = joined + 1; seq <= last; ++seq)
+    EXPECT_TRUE(got.count(seq)) << "seq " << seq << " never reached carol";
   // What she can sync is what she was sent.
   auto log = whole_log(*carol_, g);
   ASSERT_FALSE(log.empty());
@@ -1650,7 +1668,8 @@ TEST(GroupFanOut, TwoHundredMembersGetEveryMessageOnceAndInOrder) {
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&, t] {
         try {
-          for (int i = t; i < kMembers; i += 4) crowd[i] = register_and_login(server, "member" + std::to_string(1000 + i));
+          for (int i = t; i < kMembers; i += 4)
+            crowd[i] = register_and_login(server, "member" + std::to_string(1000 + i));
         } catch (const std::exception& e) {
           ADD_FAILURE() << e.what();
           failed = true;
@@ -1682,7 +1701,8 @@ TEST(GroupFanOut, TwoHundredMembersGetEveryMessageOnceAndInOrder) {
         auto& c = *crowd[i];
         std::vector<std::int64_t> got;
         while (got.size() < acked.size()) {
-          auto text = wait_message(c, g, [](const proto::ChatMessage& m) { return m.kind == proto::kind::kText; }, 30s);
+          auto text = wait_message(
+              c, g, [](const proto::ChatMessage& m) { return m.kind == proto::kind::kText; }, 30s);
           if (!text) break;
           got.push_back(text->seq);
         }
