@@ -87,6 +87,7 @@ struct Schema<GroupJoinRequestInfo> {
       required("inviter_id", &GroupJoinRequestInfo::inviter_id, 0, kMax),
       required("note", &GroupJoinRequestInfo::note, 0, kTextCap),
       required("status", &GroupJoinRequestInfo::status, 0, kNameCap),
+      required("reason", &GroupJoinRequestInfo::reason, 0, kTextCap),
       required("created_at", &GroupJoinRequestInfo::created_at, 0, kMax),
       required("decided_at", &GroupJoinRequestInfo::decided_at, 0, kMax));
 };

@@ -134,6 +134,7 @@ struct GroupJoinRequestInfo {
   std::int64_t inviter_id = 0;  // 0: the user asked
   std::string note;
   std::string status;           // pending, accepted or rejected
+  std::string reason;           // why it was rejected, when the deciding admin said
   std::int64_t created_at = 0;
   std::int64_t decided_at = 0;  // 0 while pending
 };

@@ -163,6 +163,21 @@ std::string utc_time(std::int64_t ms) {
   return text;
 }
 
+// What a group says to a send it refuses.
+proto::Error refusal(store::Refusal why, std::int64_t muted_until) {
+  switch (why) {
+    case store::Refusal::muted: {
+      auto e = make_error(Errc::forbidden, "you are muted in this group until " + utc_time(muted_until));
+      e.until = muted_until;
+      return e;
+    }
+    case store::Refusal::muted_all:
+      return make_error(Errc::forbidden, "the group is muted: only its owner and admins may send");
+    default:
+      return no_conversation();
+  }
+}
+
 }  // namespace
 
 proto::Result<ChatService::Membership> ChatService::target(const Session& session,
@@ -181,14 +196,9 @@ proto::Result<ChatService::Membership> ChatService::target(const Session& sessio
     if (!mine) return mine.error();
     if (mine->roster->kind == "group") {
       const std::int64_t now = clock_();
-      if (mine->me->muted_until > now) {
-        auto e = make_error(Errc::forbidden, "you are muted in this group until " + utc_time(mine->me->muted_until));
-        e.until = mine->me->muted_until;
-        return e;
-      }
-      if (mine->roster->muted_all && !runs_group(*mine->me)) {
-        return make_error(Errc::forbidden, "the group is muted: only its owner and admins may send");
-      }
+      // Checked again when the message is stored: a mute or removal may come between.
+      if (mine->me->muted_until > now) return refusal(store::Refusal::muted, mine->me->muted_until);
+      if (mine->roster->muted_all && !runs_group(*mine->me)) return refusal(store::Refusal::muted_all, 0);
       return mine;
     }
     for (const auto& m : mine->roster->members) {
@@ -285,6 +295,7 @@ void ChatService::send(const Session& session, const proto::MessageSendRequest& 
   store::NewMessage message{to->conversation_id, session.user_id, r.client_id, r.kind, std::move(*body), clock_()};
   writer_.submit(std::move(message), [this, connection_id, done = std::move(done)](store::Result<store::Appended> appended) {
     if (!appended) return done(to_wire(appended.error()));
+    if (appended->refused != store::Refusal::none) return done(refusal(appended->refused, appended->muted_until));
     const auto& stored = appended->message;
     // A repeat was delivered when it was first stored: only the sender learns of it again.
     if (!appended->duplicate) publish(stored, connection_id);

@@ -240,8 +240,8 @@ proto::Result<proto::GroupInfo> GroupsService::update(const Caller& me, const pr
 // --- joining and leaving ---
 
 proto::Result<proto::GroupJoinRequestInfo> GroupsService::request_info(const store::JoinRequestRow& row) {
-  proto::GroupJoinRequestInfo out{row.id, row.group_id, "", {}, row.inviter_id, row.note, row.status,
-                                  row.created_at, row.decided_at};
+  proto::GroupJoinRequestInfo out{row.id,     row.group_id,   "",           {}, row.inviter_id, row.note,
+                                  row.status, row.reason, row.created_at, row.decided_at};
   if (auto group = store_.group(row.group_id)) out.group_name = group->name;
   auto user = accounts_.user_by_id(row.user_id);
   if (!user && user.error().code != store::Errc::not_found) return to_wire(user.error());

@@ -34,9 +34,15 @@ struct NewMessage {
   std::int64_t created_at = 0;
 };
 
+// Why a group refused a message when it came to be stored: the sender was removed or
+// muted, or the group muted, after the send was checked. Nothing was stored.
+enum class Refusal { none, not_member, muted, muted_all };
+
 struct Appended {
   Message message;
   bool duplicate = false;  // the (sender, client_id) was stored before
+  Refusal refused = Refusal::none;
+  std::int64_t muted_until = 0;  // Refusal::muted: when the mute ends
 };
 
 struct ConversationRow {
@@ -96,7 +102,9 @@ class ChatStore {
   virtual Result<Roster> roster(std::int64_t conversation_id) = 0;
 
   // Appends all of `batch` in one transaction (group commit), in order; each message gets
-  // the next seq of its conversation. Results are in the order of `batch`.
+  // the next seq of its conversation. Results are in the order of `batch`. A group's
+  // rules are checked again for each message sent by a client (not system or recall
+  // entries), in the transaction: one the group refuses now is not stored (`refused`).
   virtual Result<std::vector<Appended>> append(std::span<const NewMessage> batch) = 0;
 
   // Entries with seq > after_seq, ascending, at most `limit`.

@@ -179,7 +179,11 @@ class Appender {
       find->bind(2, m.client_id);
       if (find->executeStep()) return {read_message(*find), true};
     }
-    std::int64_t seq = next_seq(m.conversation_id);
+    auto& conversation = conversation_of(m.conversation_id);
+    if (conversation.group && m.kind != "system" && m.kind != "recall") {
+      if (auto refusal = check_sender(m, conversation); refusal.refused != Refusal::none) return refusal;
+    }
+    std::int64_t seq = ++conversation.last_seq;
     {
       Prepared insert(db_,
                       "INSERT INTO messages(conversation_id, seq, sender_id, client_id, kind, body, created_at) "
@@ -202,24 +206,51 @@ class Appender {
 // Records each conversation's new last seq. Call before committing.
   void finish() {
     Prepared update(db_, "UPDATE conversations SET last_seq = ? WHERE id = ?");
-    for (const auto& [conversation, seq] : last_seq_) {
-      update->bind(1, seq);
-      update->bind(2, conversation);
+    for (const auto& [id, conversation] : conversations_) {
+      update->bind(1, conversation.last_seq);
+      update->bind(2, id);
       update->exec();
       update->reset();
     }
   }
 
  private:
-  std::int64_t next_seq(std::int64_t conversation_id) {
-    auto it = last_seq_.find(conversation_id);
-    if (it == last_seq_.end()) {
-      Prepared q(db_, "SELECT last_seq FROM conversations WHERE id = ?");
+  // What a batch keeps of each conversation it appends to: nothing changes them while
+  // the batch's transaction is open.
+  struct Conversation {
+    std::int64_t last_seq = 0;
+    bool group = false;
+    bool muted_all = false;
+  };
+
+  Conversation& conversation_of(std::int64_t conversation_id) {
+    auto it = conversations_.find(conversation_id);
+    if (it == conversations_.end()) {
+      Prepared q(db_, "SELECT c.last_seq, c.kind = 'group', coalesce(g.muted_all, 0) FROM conversations c "
+                      "LEFT JOIN groups g ON g.conversation_id = c.id WHERE c.id = ?");
       q->bind(1, conversation_id);
       if (!q->executeStep()) throw std::runtime_error("no such conversation");
-      it = last_seq_.emplace(conversation_id, q->getColumn(0).getInt64()).first;
+      Conversation c{q->getColumn(0).getInt64(), q->getColumn(1).getInt() != 0, q->getColumn(2).getInt() != 0};
+      it = conversations_.emplace(conversation_id, c).first;
     }
-    return ++it->second;
+    return it->second;
+  }
+
+  // The group's rules for this sender as they are now.
+  Appended check_sender(const NewMessage& m, const Conversation& c) {
+    Prepared q(db_, "SELECT role, muted_until FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
+    q->bind(1, m.conversation_id);
+    q->bind(2, m.sender_id);
+    Appended out;
+    if (!q->executeStep()) {
+      out.refused = Refusal::not_member;
+    } else if (const auto until = q->getColumn(1).getInt64(); until > m.created_at) {
+      out.refused = Refusal::muted;
+      out.muted_until = until;
+    } else if (c.muted_all && q->getColumn(0).getString() == "member") {
+      out.refused = Refusal::muted_all;
+    }
+    return out;
   }
 
   Message by_id(std::int64_t id) {
@@ -231,7 +262,7 @@ class Appender {
 
   SqliteDatabase& db_;
   SqliteChatStore::RecentClientIds& recent_;
-  std::unordered_map<std::int64_t, std::int64_t> last_seq_;
+  std::unordered_map<std::int64_t, Conversation> conversations_;
 };
 
 // How far the index file's lookups reach, as this transaction sees it.
