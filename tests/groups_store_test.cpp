@@ -128,6 +128,19 @@ TEST_F(GroupsStoreTest, SearchFindsByNumberOrByEveryWordOfTheName) {
   EXPECT_TRUE(groups().search(std::nullopt, {"%"}, 10)->empty());
 }
 
+TEST_F(GroupsStoreTest, AMuteOutlivesLeavingAndJoiningAgain) {
+  ASSERT_TRUE(groups().add_member(group_, bob_, notice(group_, bob_, "joined"), {}));
+  ASSERT_TRUE(groups().change_member(group_, bob_, {.muted_until = 5000}, notice(group_, alice_, "muted"), {}));
+  ASSERT_TRUE(groups().remove_member(group_, bob_, notice(group_, bob_, "left"), {}));
+  ASSERT_TRUE(groups().add_member(group_, bob_, notice(group_, bob_, "joined"), {}));
+  EXPECT_EQ((*groups().member(group_, bob_))->muted_until, 5000);
+  // Kept only while away: once back, leaving after the mute ended keeps nothing.
+  ASSERT_TRUE(groups().change_member(group_, bob_, {.muted_until = 150}, notice(group_, alice_, "muted"), {}));
+  ASSERT_TRUE(groups().remove_member(group_, bob_, notice(group_, bob_, "left"), {}));
+  ASSERT_TRUE(groups().add_member(group_, bob_, notice(group_, bob_, "joined"), {}));
+  EXPECT_EQ((*groups().member(group_, bob_))->muted_until, 0);
+}
+
 TEST_F(GroupsStoreTest, AFailedChangeLeavesNoEntry) {
   auto kicked = groups().remove_member(group_, carol_, notice(group_, alice_, "removed"), {});
   ASSERT_FALSE(kicked);

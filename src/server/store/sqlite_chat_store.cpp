@@ -104,6 +104,16 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX group_requests_by_group ON group_requests(group_id, status);
     CREATE INDEX group_requests_by_user ON group_requests(user_id, created_at);
     )sql",
+    // 6: a mute outlives leaving the group, so that leaving and joining again does not
+    // end it: it is kept here while the user is not a member.
+    R"sql(
+    CREATE TABLE group_mutes (
+      group_id INTEGER NOT NULL REFERENCES groups(conversation_id),
+      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      muted_until INTEGER NOT NULL,
+      PRIMARY KEY (group_id, user_id)
+    ) WITHOUT ROWID;
+    )sql",
 };
 
 constexpr const char* kMessageColumns =

@@ -64,11 +64,19 @@ Result<void> SqliteGroupsStore::insert_member(std::int64_t group_id, std::int64_
   }
   // The member reads from the entry that tells of the joining (the next seq) on, and
   // has read everything before it.
-  Prepared q(db_, "INSERT INTO conversation_members(conversation_id, user_id, joined_at, read_seq, visible_from) "
-                  "SELECT id, ?, ?, last_seq, last_seq + 1 FROM conversations WHERE id = ?");
-  q->bind(1, user_id);
-  q->bind(2, now);
-  q->bind(3, group_id);
+  {
+    Prepared q(db_, "INSERT INTO conversation_members(conversation_id, user_id, joined_at, read_seq, visible_from, "
+                    "muted_until) SELECT c.id, ?2, ?3, c.last_seq, c.last_seq + 1, coalesce((SELECT m.muted_until "
+                    "FROM group_mutes m WHERE m.group_id = c.id AND m.user_id = ?2 AND m.muted_until > ?3), 0) "
+                    "FROM conversations c WHERE c.id = ?1");
+    q->bind(1, group_id);
+    q->bind(2, user_id);
+    q->bind(3, now);
+    q->exec();
+  }
+  Prepared q(db_, "DELETE FROM group_mutes WHERE group_id = ? AND user_id = ?");
+  q->bind(1, group_id);
+  q->bind(2, user_id);
   q->exec();
   return {};
 }
@@ -196,6 +204,16 @@ Result<Appended> SqliteGroupsStore::remove_member(std::int64_t group_id, std::in
                                                   const NewMessage& notice, const Committed& committed) {
   return chat_.append_after(
       [&](SQLite::Database&) -> Result<void> {
+        {
+          // A mute still running waits for the user to come back (migration 6).
+          Prepared q(db_, "INSERT OR REPLACE INTO group_mutes(group_id, user_id, muted_until) SELECT conversation_id, "
+                          "user_id, muted_until FROM conversation_members WHERE conversation_id = ? AND user_id = ? "
+                          "AND muted_until > ?");
+          q->bind(1, group_id);
+          q->bind(2, user_id);
+          q->bind(3, notice.created_at);
+          q->exec();
+        }
         Prepared q(db_, "DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
         q->bind(1, group_id);
         q->bind(2, user_id);
@@ -290,8 +308,9 @@ Result<Appended> SqliteGroupsStore::dissolve(std::int64_t group_id, const NewMes
           q->exec();
           if (q->getChanges() == 0) return Error{Errc::not_found, "no such group"};
         }
-        {
-          Prepared q(db_, "DELETE FROM conversation_members WHERE conversation_id = ?");
+        for (const char* sql : {"DELETE FROM conversation_members WHERE conversation_id = ?",
+                                "DELETE FROM group_mutes WHERE group_id = ?"}) {
+          Prepared q(db_, sql);
           q->bind(1, group_id);
           q->exec();
         }
