@@ -46,15 +46,6 @@
 namespace parley::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-// Request ids of message_send are n + this; smaller ids are the set-up requests.
-constexpr std::int64_t kFirstSendId = 1000;
-const std::string kDevice = "bench";
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
 
 struct Member {
   std::size_t index = 0;  // 0: the owner, who sends

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
 
 #include "bench/transport.hpp"
@@ -16,6 +19,15 @@
 namespace parley::bench {
 
 inline constexpr char kPassword[] = "bench-password-1";
+inline constexpr char kDevice[] = "bench";
+// Request ids of message_send are n + this; smaller ids are the set-up requests.
+inline constexpr std::int64_t kFirstSendId = 1000;
+inline constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+using Clock = std::chrono::steady_clock;
+inline std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
 
 // Sends one request and reads frames until its response; events read meanwhile, and
 // anything after the response in the same frame, are dropped (one call at a time per

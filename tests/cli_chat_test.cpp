@@ -18,26 +18,6 @@
 namespace parley::test {
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// Whether `parts` occur in `text` in this order.
-bool in_order(const std::string& text, const std::vector<std::string>& parts) {
-  std::size_t at = 0;
-  for (const auto& part : parts) {
-    at = text.find(part, at);
-    if (at == std::string::npos) return false;
-    at += part.size();
-  }
-  return true;
-}
-
-// The lines of human output.
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // The texts of the `message` events among listen's JSON lines, in order.
 std::vector<std::string> message_texts(const std::string& listen_out) {

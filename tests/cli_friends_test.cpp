@@ -23,7 +23,6 @@ std::string fact(const std::string& out, const std::string& key) {
   return out.substr(start, out.find('\n', start) - start);
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 class CliFriendsTest : public CliRunner {
  protected:

@@ -15,7 +15,6 @@
 namespace parley::test {
 namespace {
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The value of a "key: value" line of human output ("" when missing).
 std::string fact(const std::string& out, const std::string& key) {
@@ -28,23 +27,6 @@ std::string fact(const std::string& out, const std::string& key) {
   return "";
 }
 
-// Whether `parts` occur in `text` in this order.
-bool in_order(const std::string& text, const std::vector<std::string>& parts) {
-  std::size_t at = 0;
-  for (const auto& part : parts) {
-    at = text.find(part, at);
-    if (at == std::string::npos) return false;
-    at += part.size();
-  }
-  return true;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 class CliGroupsTest : public CliRunner {
  protected:

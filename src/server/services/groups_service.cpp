@@ -310,14 +310,17 @@ proto::Result<proto::GroupRequestsResult> GroupsService::requests(const Caller& 
   if (!incoming) return incoming.error();
   auto outgoing = or_wire(store_.requests_of(me.user_id, clock_() - options_.requests_window_ms));
   if (!outgoing) return outgoing.error();
-  for (const auto* rows : {&*incoming, &*outgoing}) {
-    auto& list = rows == &*incoming ? out.incoming : out.outgoing;
-    for (const auto& row : *rows) {
+  auto add = [this](const std::vector<store::JoinRequestRow>& rows,
+                    std::vector<proto::GroupJoinRequestInfo>& list) -> proto::Status {
+    for (const auto& row : rows) {
       auto info = request_info(row);
       if (!info) return info.error();
       list.push_back(std::move(*info));
     }
-  }
+    return {};
+  };
+  if (auto s = add(*incoming, out.incoming); !s) return s.error();
+  if (auto s = add(*outgoing, out.outgoing); !s) return s.error();
   return out;
 }
 
