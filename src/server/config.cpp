@@ -34,6 +34,7 @@ std::vector<Setting> settings_of(Config& c) {
       {"server.log_level", "--log-level", "trace, debug, info, warn, error or off", &c.log_level},
       {"server.shutdown_grace_ms", "--shutdown-grace-ms", "how long shutdown waits for clients to close", &c.shutdown_grace_ms},
       {"server.port_file", "--port-file", "write the bound port to this file once listening", &c.port_file},
+      {"server.web_root", "--web-root", "the web client's build (web/dist) to serve at /; empty: no web client", &c.web_root},
       {"tls.cert", "--tls-cert", "PEM certificate chain file: serve HTTPS and WSS", &c.tls_cert},
       {"tls.key", "--tls-key", "PEM private key file for --tls-cert", &c.tls_key},
       {"tls.self_signed", "--tls-self-signed", "serve TLS with a self-signed certificate kept in DATA_DIR/tls", &c.tls_self_signed},

@@ -21,6 +21,7 @@ struct Config {
   std::string log_level = "info";
   std::int64_t shutdown_grace_ms = 3000;
   std::string port_file;   // when set, the bound port is written there once listening
+  std::string web_root;    // the web client's build (web/dist) to serve at /; empty: none
 
   // [tls]
   std::string tls_cert;

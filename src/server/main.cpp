@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -20,6 +21,7 @@
 #include "server/services/groups_service.hpp"
 #include "server/sessions/session_registry.hpp"
 #include "server/store/store.hpp"
+#include "server/web_files.hpp"
 
 namespace {
 
@@ -75,6 +77,7 @@ void announce(const Config& config, std::uint16_t port) {
   std::string base = host + ":" + std::to_string(port);
   std::printf("parleyd listening on %s://%s (WebSocket %s://%s/ws)\n", tls ? "https" : "http", base.c_str(),
               tls ? "wss" : "ws", base.c_str());
+  if (!config.web_root.empty()) std::printf("web client: open %s://%s/ in a browser\n", tls ? "https" : "http", base.c_str());
   std::fflush(stdout);
   if (!config.port_file.empty()) {
     std::ofstream(config.port_file) << port << "\n";
@@ -121,7 +124,13 @@ int run(const Config& config) {
   add_groups_handlers(dispatcher, groups);
   if (config.demo_data) seed_demo_data((*store)->accounts(), accounts);
 
-  NetServer server(config, dispatcher);
+  std::optional<WebFiles> web;
+  if (!config.web_root.empty()) {
+    auto loaded = WebFiles::load(config.web_root);
+    if (!loaded) return fail(loaded.error().message);
+    web = std::move(*loaded);
+  }
+  NetServer server(config, dispatcher, web ? &*web : nullptr);
   auto port = server.bind();
   if (!port) return fail(port.error().message);
   announce(config, *port);

@@ -13,13 +13,13 @@ namespace parley::server {
 using namespace net;
 
 struct NetServer::Impl {
-  Impl(const Config& c, Dispatcher& dispatcher)
+  Impl(const Config& c, Dispatcher& dispatcher, const WebFiles* web)
       : config(c),
         io_threads(c.threads > 0 ? c.threads : std::max(1u, std::thread::hardware_concurrency())),
         workers(c.workers > 0 ? c.workers : 2 * std::max(1u, std::thread::hardware_concurrency())),
         ioc(1),
         acceptor(ioc),
-        state(std::make_shared<SharedState>(c, dispatcher, workers.get_executor())) {
+        state(std::make_shared<SharedState>(c, dispatcher, web, workers.get_executor())) {
     for (int i = 1; i < io_threads; ++i) {
       auto& context = *others.emplace_back(std::make_unique<asio::io_context>(1));
       guards.emplace_back(context.get_executor());
@@ -173,8 +173,8 @@ struct NetServer::Impl {
   std::shared_ptr<SharedState> state;
 };
 
-NetServer::NetServer(const Config& config, Dispatcher& dispatcher)
-    : impl_(std::make_unique<Impl>(config, dispatcher)) {}
+NetServer::NetServer(const Config& config, Dispatcher& dispatcher, const WebFiles* web)
+    : impl_(std::make_unique<Impl>(config, dispatcher, web)) {}
 
 NetServer::~NetServer() = default;
 

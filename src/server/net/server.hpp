@@ -9,13 +9,15 @@ namespace parley::server {
 
 struct Config;
 class Dispatcher;
+class WebFiles;
 
 // The network front of parleyd: one port for HTTP/1.1 and WebSocket, with TLS when
 // configured. No Asio or Beast type appears here so that main and the services compile
-// fast. `config` and `dispatcher` must outlive the server.
+// fast. `config`, `dispatcher` and `web` (the web client's files; null: none) must
+// outlive the server.
 class NetServer {
  public:
-  NetServer(const Config& config, Dispatcher& dispatcher);
+  NetServer(const Config& config, Dispatcher& dispatcher, const WebFiles* web);
   ~NetServer();
   NetServer(const NetServer&) = delete;
   NetServer& operator=(const NetServer&) = delete;

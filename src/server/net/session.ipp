@@ -535,7 +535,27 @@ inline std::string_view bearer_token(const http::request<http::string_body>& req
   return std::string_view(header.data() + prefix.size(), header.size() - prefix.size());
 }
 
-// Answers one plain HTTP request: health, readiness and the /api/v1/TYPE requests.
+// A file of the web client, or 304 when the browser's copy (If-None-Match) is current.
+inline HttpResponse web_file_response(const http::request<http::string_body>& req, const WebFile& file) {
+  bool current = req[http::field::if_none_match] == file.etag;
+  HttpResponse res{current ? http::status::not_modified : http::status::ok, req.version()};
+  res.set(http::field::server, std::string("parleyd/") + PARLEY_VERSION);
+  res.set(http::field::etag, file.etag);
+  res.set(http::field::cache_control, file.cache_control);
+  res.set("Content-Security-Policy", WebFiles::kContentSecurityPolicy);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.keep_alive(req.keep_alive());
+  if (!current) {
+    res.set(http::field::content_type, file.content_type);
+    res.content_length(file.body.size());
+    if (req.method() == http::verb::get) res.body() = file.body;
+  }
+  return res;
+}
+
+// Answers one plain HTTP request: health, readiness, the web client's files and the
+// /api/v1/TYPE requests.
 inline awaitable<HttpResponse> handle_http(SharedState& state, const http::request<http::string_body>& req,
                                            const std::string& peer) {
   std::string_view target(req.target().data(), req.target().size());
@@ -548,6 +568,10 @@ inline awaitable<HttpResponse> handle_http(SharedState& state, const http::reque
     co_return json_response(req, http::status::ok, R"({"status":"ready"})");
   }
   constexpr std::string_view api = "/api/v1/";
+  bool reads = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (reads && state.web != nullptr && target.substr(0, api.size()) != api) {
+    if (const WebFile* file = state.web->find(target)) co_return web_file_response(req, *file);
+  }
   if (target.substr(0, api.size()) != api) {
     co_return error_http(req, proto::make_error(proto::Errc::not_found, "no such path"));
   }

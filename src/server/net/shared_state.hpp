@@ -12,17 +12,20 @@
 #include "server/config.hpp"
 #include "server/dispatcher.hpp"
 #include "server/sessions/connection.hpp"
+#include "server/web_files.hpp"
 
 namespace parley::server::net {
 
 // What every connection of the network layer shares. Thread-safe.
 class SharedState {
  public:
-  SharedState(const Config& config, Dispatcher& dispatcher, asio::thread_pool::executor_type workers)
-      : config(config), dispatcher(dispatcher), workers(workers) {}
+  SharedState(const Config& config, Dispatcher& dispatcher, const WebFiles* web,
+              asio::thread_pool::executor_type workers)
+      : config(config), dispatcher(dispatcher), web(web), workers(workers) {}
 
   const Config& config;
   Dispatcher& dispatcher;
+  const WebFiles* web;  // null: no web client
   asio::thread_pool::executor_type workers;
   std::atomic<bool> stopping{false};
 
