@@ -8,6 +8,8 @@ export type Delivery = 'pending' | 'sent' | 'failed';
 export interface ChatMessage extends Message {
   /** Only on the user's own messages sent from this client. */
   delivery?: Delivery;
+  /** Why the server refused an own message (delivery 'failed'). */
+  failure?: { code: string; message: string; until?: number };
 }
 
 export interface ConvLog {
@@ -85,7 +87,10 @@ export function mergeHistory(log: ConvLog, entries: Message[], hasMore: boolean,
 
 export function addPending(log: ConvLog, msg: ChatMessage): ConvLog {
   if (log.pending.some((p) => p.client_id === msg.client_id)) {
-    return { ...log, pending: log.pending.map((p) => (p.client_id === msg.client_id ? { ...msg, delivery: 'pending' } : p)) };
+    return {
+      ...log,
+      pending: log.pending.map((p) => (p.client_id === msg.client_id ? { ...msg, delivery: 'pending', failure: undefined } : p)),
+    };
   }
   return { ...log, pending: [...log.pending, { ...msg, seq: 0, delivery: 'pending' }] };
 }
@@ -107,10 +112,10 @@ export function ackPending(
   return mergeEntries(rest, [stored]);
 }
 
-export function failPending(log: ConvLog, clientId: string): ConvLog {
+export function failPending(log: ConvLog, clientId: string, failure?: ChatMessage['failure']): ConvLog {
   return {
     ...log,
-    pending: log.pending.map((m) => (m.client_id === clientId ? { ...m, delivery: 'failed' } : m)),
+    pending: log.pending.map((m) => (m.client_id === clientId ? { ...m, delivery: 'failed', failure } : m)),
   };
 }
 

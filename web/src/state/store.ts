@@ -108,7 +108,7 @@ export type Action =
   | { type: 'markedRead'; conversation_id: number; read_seq: number }
   | { type: 'pendingAdded'; key: ChatKey; msg: ChatMessage }
   | { type: 'pendingAcked'; key: ChatKey; client_id: string; ack: { conversation_id: number; seq: number; created_at: number }; peer_id?: number }
-  | { type: 'pendingFailed'; key: ChatKey; client_id: string }
+  | { type: 'pendingFailed'; key: ChatKey; client_id: string; failure?: ChatMessage['failure'] }
   | { type: 'pendingRemoved'; key: ChatKey; client_id: string }
   | { type: 'typing'; ev: Events['typing']; until: number }
   | { type: 'typingExpired'; now: number }
@@ -326,7 +326,7 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, logs, conversations, conversationsStale: state.conversationsStale || !c };
     }
     case 'pendingFailed':
-      return { ...state, logs: updateLog(state, action.key, (l) => failPending(l, action.client_id)) };
+      return { ...state, logs: updateLog(state, action.key, (l) => failPending(l, action.client_id, action.failure)) };
     case 'pendingRemoved':
       return { ...state, logs: updateLog(state, action.key, (l) => removePending(l, action.client_id)) };
     case 'typing': {
