@@ -116,3 +116,13 @@ describe('store reducer', () => {
     expect(displayName(s, 4242)).toBe('#4242');
   });
 });
+
+describe('new direct chats', () => {
+  it('know that a brand-new conversation has no older history', () => {
+    let s = base();
+    const key = userKey(10009);
+    s = reducer(s, { type: 'pendingAdded', key, msg: msg(0, { sender_id: ME, client_id: 'z', conversation_id: 0 }) });
+    s = reducer(s, { type: 'pendingAcked', key, client_id: 'z', ack: { conversation_id: 12, seq: 1, created_at: 1 } });
+    expect(s.logs[convKey(12)]).toMatchObject({ loaded: true, hasMoreBefore: false });
+  });
+});

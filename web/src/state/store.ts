@@ -313,7 +313,14 @@ export function reducer(state: AppState, action: Action): AppState {
         // the first message of a new direct chat: its log moves under the conversation
         const moved = logs[key];
         logs = { ...logs, [target]: mergeEntries(logs[target] ?? emptyLog, moved.items) };
-        logs[target] = { ...logs[target], pending: [...logs[target].pending, ...moved.pending], loaded: true };
+        const merged = logs[target];
+        logs[target] = {
+          ...merged,
+          pending: [...merged.pending, ...moved.pending],
+          loaded: true,
+          // a conversation the list did not know yet is new: nothing older exists
+          hasMoreBefore: (merged.items[0]?.seq ?? 1) > 1,
+        };
         delete logs[key];
       }
       let conversations = state.conversations;
