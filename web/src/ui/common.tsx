@@ -46,13 +46,22 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
     const el = ref.current;
     const first = el?.querySelector<HTMLElement>('[data-autofocus]') ?? el?.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
-    return () => prev?.focus?.();
+    // Escape closes the topmost dialog even when focus has left it (e.g. a disabled button)
+    const onDocKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const open = document.querySelectorAll('[role="dialog"][aria-modal="true"]');
+      if (open[open.length - 1] === ref.current) {
+        e.preventDefault();
+        closeRef.current();
+      }
+    };
+    document.addEventListener('keydown', onDocKey);
+    return () => {
+      document.removeEventListener('keydown', onDocKey);
+      prev?.focus?.();
+    };
   }, []);
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      closeRef.current();
-    }
     if (e.key === 'Tab' && ref.current) {
       const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
       if (!items.length) return;
