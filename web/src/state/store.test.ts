@@ -126,3 +126,13 @@ describe('new direct chats', () => {
     expect(s.logs[convKey(12)]).toMatchObject({ loaded: true, hasMoreBefore: false });
   });
 });
+
+describe('own presence', () => {
+  it('applies a presence event that came before the login response', () => {
+    let s = reducer(initialState, { type: 'presence', ev: { user_id: ME, status: 'busy' } });
+    s = reducer(s, { type: 'session', user_id: ME, username: 'alice' });
+    expect(s.presence).toBe('busy');
+    s = reducer(s, { type: 'presence', ev: { user_id: ME, status: 'away' } });
+    expect(s.presence).toBe('away');
+  });
+});

@@ -70,6 +70,8 @@ export interface AppState {
   typing: Record<number, Record<number, number>>;
   users: Record<number, UserRef>;
   blocked: UserRef[];
+  /** a presence event that arrived before the login response (the server sends one's own status first) */
+  earlyPresence: Events['presence'] | null;
 }
 
 export const initialState: AppState = {
@@ -92,6 +94,7 @@ export const initialState: AppState = {
   typing: {},
   users: {},
   blocked: [],
+  earlyPresence: null,
 };
 
 export type Action =
@@ -212,9 +215,15 @@ export function reducer(state: AppState, action: Action): AppState {
   switch (action.type) {
     case 'reset':
       return initialState;
-    case 'session':
-      if (state.me && state.me.user_id !== action.user_id) return { ...initialState, me: { user_id: action.user_id, username: action.username } };
-      return { ...state, me: { user_id: action.user_id, username: action.username } };
+    case 'session': {
+      const me = { user_id: action.user_id, username: action.username };
+      const base = state.me && state.me.user_id !== action.user_id ? { ...initialState, me } : { ...state, me };
+      const early = state.earlyPresence;
+      if (early && early.user_id === action.user_id && early.status !== 'offline') {
+        return { ...base, presence: early.status as PresenceChoice, earlyPresence: null };
+      }
+      return { ...base, earlyPresence: null };
+    }
     case 'profile':
       return { ...state, profile: action.profile, users: addUsers(state.users, [action.profile]) };
     case 'presenceChosen':
@@ -358,7 +367,8 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'presence': {
       const { user_id, status } = action.ev;
-      if (user_id === state.me?.user_id) {
+      if (!state.me) return { ...state, earlyPresence: action.ev };
+      if (user_id === state.me.user_id) {
         return status === 'offline' ? state : { ...state, presence: status as PresenceChoice };
       }
       const f = state.friends[user_id];

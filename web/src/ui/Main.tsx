@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnState } from '../proto/client';
 import type { GroupProfile, Message, PresenceChoice, PublicProfile, TextBody } from '../proto/types';
-import { formatListTime, titleWithBadge } from '../format';
+import { formatDateTime, formatListTime, titleWithBadge } from '../format';
 import { useI18n, type MsgKey } from '../i18n';
 import {
   conversationTitle,
@@ -69,7 +69,7 @@ export function systemText(t: (k: MsgKey, p?: Record<string, string | number>) =
     case 'removed':
       return t('sys.removed', { by, user });
     case 'muted':
-      return t('sys.muted', { by, user, until: b.until ? new Date(b.until).toLocaleString() : '' });
+      return t('sys.muted', { by, user, until: b.until ? formatDateTime(b.until) : '' });
     case 'unmuted':
       return t('sys.unmuted', { by, user });
     case 'muted_all':
