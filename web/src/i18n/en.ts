@@ -41,6 +41,7 @@ export const en = {
   'login.passwordHint': 'At least 8 characters, with a letter and a digit or symbol',
   'login.resuming': 'Restoring your session…',
   'login.tagline': 'Chat with friends and groups',
+  'login.usePassword': 'Log in with a password instead',
 
   'kick.logged_in_elsewhere': 'You were signed out: this account logged in on the same device somewhere else.',
   'kick.logged_out': 'You were signed out: the session was ended on another device.',

@@ -43,6 +43,7 @@ export const zh: Record<MsgKey, string> = {
   'login.passwordHint': '至少 8 个字符，包含字母和数字或符号',
   'login.resuming': '正在恢复登录…',
   'login.tagline': '和好友、群聊畅快沟通',
+  'login.usePassword': '改用密码登录',
 
   'kick.logged_in_elsewhere': '你已下线：此账号在同一设备的其他地方登录了。',
   'kick.logged_out': '你已下线：会话已在其他设备上结束。',

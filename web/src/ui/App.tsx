@@ -120,8 +120,20 @@ function Root() {
   if (phase === 'resuming') {
     return (
       <div className="center-page">
-        <p role="status">{t('login.resuming')}</p>
-        <p className="muted">{t(`conn.${conn}` as MsgKey)}</p>
+        <p role="status" data-state={conn}>
+          {t('login.resuming')} {t(`conn.${conn}` as MsgKey)}
+        </p>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            client.stop();
+            storage()?.removeItem(TOKEN_KEY);
+            setPhase('login');
+          }}
+        >
+          {t('login.usePassword')}
+        </button>
       </div>
     );
   }
