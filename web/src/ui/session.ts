@@ -1,0 +1,413 @@
+// Wires a logged-in ParleyClient to the app state: events -> reducer, the initial load and
+// the resync after reconnects, and the actions the UI calls (send, history, read, ...).
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type Dispatch } from 'react';
+import { ProtoError, type ParleyClient, type SessionInfo } from '../proto/client';
+import type { RequestData, RequestType, ResponseResult, TextBody } from '../proto/types';
+import { maxSeq, minSeq, type ChatMessage } from '../state/messages';
+import { convKey, type Action, type AppState, type ChatKey } from '../state/store';
+
+/** A chat the user has open: a conversation, or a direct chat with a user not yet talked to. */
+export interface ChatTarget {
+  key: ChatKey;
+  kind: 'direct' | 'group';
+  conversation_id: number; // 0 while a new direct chat has no conversation
+  peer_id: number; // direct: the other user; group: 0
+}
+
+export function newClientId(): string {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') {
+    try {
+      return c.randomUUID();
+    } catch {
+      /* not a secure context */
+    }
+  }
+  const b = new Uint8Array(16);
+  if (c?.getRandomValues) c.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const TRANSIENT = new Set(['offline', 'disconnected', 'timeout', 'network', 'unavailable', 'internal']);
+
+export interface Api {
+  client: ParleyClient;
+  state: AppState;
+  dispatch: Dispatch<Action>;
+  myId: number;
+  call<T extends RequestType>(type: T, data?: RequestData<T>): Promise<ResponseResult<T>>;
+  sendText(chat: ChatTarget, text: string, mentions?: number[], mentionAll?: boolean): void;
+  resend(chat: ChatTarget, msg: ChatMessage): void;
+  loadLatest(conversationId: number): Promise<void>;
+  loadOlder(conversationId: number): Promise<void>;
+  markRead(conversationId: number): void;
+  refreshConversations(): Promise<void>;
+  refreshFriends(): Promise<void>;
+  refreshFriendRequests(): Promise<void>;
+  refreshGroupRequests(): Promise<void>;
+  refreshBlocked(): Promise<void>;
+  loadGroup(groupId: number): Promise<void>;
+  loadMembers(groupId: number): Promise<void>;
+}
+
+export const ApiContext = createContext<Api | null>(null);
+
+export function useApi(): Api {
+  const api = useContext(ApiContext);
+  if (!api) throw new Error('useApi outside a session');
+  return api;
+}
+
+const PAGE = 40;
+const SYNC_PAGE = 100;
+const MAX_SYNC_GAP = 500;
+
+export function useSessionApi(client: ParleyClient, state: AppState, dispatch: Dispatch<Action>): Api {
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const loading = useRef(new Set<string>());
+  const readSent = useRef(new Map<number, number>());
+
+  const call = useCallback(
+    <T extends RequestType>(type: T, data?: RequestData<T>) => client.request(type, data),
+    [client],
+  );
+
+  const refreshConversations = useCallback(async () => {
+    const r = await client.request('conversations', {});
+    dispatch({ type: 'conversations', list: r.conversations });
+  }, [client, dispatch]);
+
+  const refreshFriends = useCallback(async () => {
+    const r = await client.request('friends_list', {});
+    dispatch({ type: 'friends', categories: r.categories, friends: r.friends });
+  }, [client, dispatch]);
+
+  const refreshFriendRequests = useCallback(async () => {
+    const r = await client.request('friend_requests', {});
+    dispatch({ type: 'friendRequests', incoming: r.incoming, outgoing: r.outgoing });
+  }, [client, dispatch]);
+
+  const refreshGroupRequests = useCallback(async () => {
+    const r = await client.request('group_requests', {});
+    dispatch({ type: 'groupRequests', incoming: r.incoming, outgoing: r.outgoing });
+  }, [client, dispatch]);
+
+  const refreshBlocked = useCallback(async () => {
+    const r = await client.request('blocks_list', {});
+    dispatch({ type: 'blocked', users: r.users });
+  }, [client, dispatch]);
+
+  const loadGroup = useCallback(
+    async (groupId: number) => {
+      try {
+        const g = await client.request('group_info', { group_id: groupId });
+        dispatch({ type: 'groupInfo', group: g });
+      } catch (e) {
+        if (e instanceof ProtoError && e.code === 'not_found') dispatch({ type: 'groupGone', group_id: groupId });
+        else throw e;
+      }
+    },
+    [client, dispatch],
+  );
+
+  const loadMembers = useCallback(
+    async (groupId: number) => {
+      const k = `members:${groupId}`;
+      if (loading.current.has(k)) return;
+      loading.current.add(k);
+      try {
+        const all = [];
+        let after = 0;
+        for (let i = 0; i < 20; i++) {
+          const r = await client.request('group_members', { group_id: groupId, after_user_id: after, limit: 500 });
+          all.push(...r.members);
+          if (!r.has_more || !r.members.length) break;
+          after = r.members[r.members.length - 1].user_id;
+        }
+        dispatch({ type: 'groupMembers', group_id: groupId, members: all });
+      } catch (e) {
+        if (e instanceof ProtoError && e.code === 'not_found') dispatch({ type: 'groupGone', group_id: groupId });
+      } finally {
+        loading.current.delete(k);
+      }
+    },
+    [client, dispatch],
+  );
+
+  const loadLatest = useCallback(
+    async (conversationId: number) => {
+      const k = `latest:${conversationId}`;
+      if (loading.current.has(k)) return;
+      loading.current.add(k);
+      try {
+        const r = await client.request('history', { conversation_id: conversationId, limit: PAGE });
+        dispatch({ type: 'history', key: convKey(conversationId), entries: r.messages, hasMore: r.has_more });
+      } finally {
+        loading.current.delete(k);
+      }
+    },
+    [client, dispatch],
+  );
+
+  const loadOlder = useCallback(
+    async (conversationId: number) => {
+      const key = convKey(conversationId);
+      const log = stateRef.current.logs[key];
+      if (!log || !log.hasMoreBefore) return;
+      const k = `older:${conversationId}`;
+      if (loading.current.has(k)) return;
+      loading.current.add(k);
+      try {
+        const before = minSeq(log);
+        const r = await client.request(
+          'history',
+          before ? { conversation_id: conversationId, before_seq: before, limit: PAGE } : { conversation_id: conversationId, limit: PAGE },
+        );
+        dispatch({ type: 'history', key, entries: r.messages, hasMore: r.has_more });
+      } finally {
+        loading.current.delete(k);
+      }
+    },
+    [client, dispatch],
+  );
+
+  const markRead = useCallback(
+    (conversationId: number) => {
+      const c = stateRef.current.conversations[conversationId];
+      if (!c || c.read_seq >= c.last_seq) return;
+      if ((readSent.current.get(conversationId) ?? 0) >= c.last_seq) return;
+      readSent.current.set(conversationId, c.last_seq);
+      client
+        .request('message_read', { conversation_id: conversationId, seq: c.last_seq })
+        .then((r) => dispatch({ type: 'markedRead', conversation_id: conversationId, read_seq: r.read_seq }))
+        .catch(() => readSent.current.delete(conversationId));
+    },
+    [client, dispatch],
+  );
+
+  const deliver = useCallback(
+    async (chat: ChatTarget, msg: ChatMessage) => {
+      const conversationId = msg.conversation_id || stateRef.current.conversations[chat.conversation_id]?.conversation_id || 0;
+      const target = conversationId ? { conversation_id: conversationId } : { to: chat.peer_id };
+      try {
+        const r = await client.request('message_send', {
+          ...target,
+          client_id: msg.client_id,
+          kind: 'text',
+          body: msg.body as TextBody,
+        });
+        dispatch({ type: 'pendingAcked', key: chat.key, client_id: msg.client_id, ack: r });
+        if (!conversationId) void refreshConversations().catch(() => {});
+      } catch (e) {
+        const err = e instanceof ProtoError ? e : new ProtoError({ code: 'internal', message: String(e) });
+        if (TRANSIENT.has(err.code)) return; // stays pending; sent again after the reconnect
+        dispatch({
+          type: 'pendingFailed',
+          key: chat.key,
+          client_id: msg.client_id,
+          failure: { code: err.code, message: err.message, until: err.until },
+        });
+      }
+    },
+    [client, dispatch, refreshConversations],
+  );
+
+  const sendText = useCallback(
+    (chat: ChatTarget, text: string, mentions?: number[], mentionAll?: boolean) => {
+      const body: TextBody = { text };
+      if (mentions?.length) body.mentions = mentions;
+      if (mentionAll) body.mention_all = true;
+      const msg: ChatMessage = {
+        conversation_id: chat.conversation_id,
+        seq: 0,
+        sender_id: stateRef.current.me?.user_id ?? 0,
+        client_id: newClientId(),
+        kind: 'text',
+        body,
+        created_at: Date.now(),
+        recalled: false,
+        delivery: 'pending',
+      };
+      dispatch({ type: 'pendingAdded', key: chat.key, msg });
+      void deliver(chat, msg);
+    },
+    [deliver, dispatch],
+  );
+
+  const resend = useCallback(
+    (chat: ChatTarget, msg: ChatMessage) => {
+      dispatch({ type: 'pendingAdded', key: chat.key, msg: { ...msg, delivery: 'pending' } });
+      void deliver(chat, msg);
+    },
+    [deliver, dispatch],
+  );
+
+  // ---- events ----
+  useEffect(() => {
+    const offs = [
+      client.on('message', (msg) => dispatch({ type: 'message', msg })),
+      client.on('read', (ev) => dispatch({ type: 'read', ev })),
+      client.on('presence', (ev) => dispatch({ type: 'presence', ev })),
+      client.on('typing', (ev) => dispatch({ type: 'typing', ev, until: Date.now() + 4000 })),
+      client.on('friend_request', (req) => dispatch({ type: 'friendRequestIn', req })),
+      client.on('friend_response', (ev) => {
+        const u = stateRef.current.users[ev.user_id];
+        dispatch({
+          type: 'notice',
+          notice: {
+            id: `fr:${ev.request_id}`,
+            kind: 'friend_response',
+            accepted: ev.accepted,
+            reason: ev.reason,
+            subject: ev.user_id,
+            name: u ? u.nickname || u.username : `#${ev.user_id}`,
+            at: Date.now(),
+          },
+        });
+        void refreshFriendRequests().catch(() => {});
+      }),
+      client.on('friend_added', (friend) => {
+        dispatch({ type: 'friendAdded', friend });
+        // the event has no presence: fetch the list for it
+        void refreshFriends().catch(() => {});
+      }),
+      client.on('friend_deleted', (ev) => dispatch({ type: 'friendDeleted', user_id: ev.user_id })),
+      client.on('friends_changed', () => {
+        void refreshFriends().catch(() => {});
+        void refreshFriendRequests().catch(() => {});
+        void refreshBlocked().catch(() => {});
+      }),
+      client.on('group_join_request', (req) => dispatch({ type: 'groupRequestIn', req })),
+      client.on('group_join_response', (ev) => {
+        dispatch({
+          type: 'notice',
+          notice: {
+            id: `gr:${ev.request_id}`,
+            kind: 'group_join_response',
+            accepted: ev.accepted,
+            reason: ev.reason,
+            subject: ev.group_id,
+            name: ev.group_name,
+            at: Date.now(),
+          },
+        });
+        if (ev.accepted) void refreshConversations().catch(() => {});
+      }),
+    ];
+    return () => offs.forEach((f) => f());
+  }, [client, dispatch, refreshBlocked, refreshConversations, refreshFriendRequests, refreshFriends]);
+
+  // ---- initial load and resync on every (re)authentication ----
+  useEffect(() => {
+    const onSession = async (info: SessionInfo) => {
+      dispatch({ type: 'session', user_id: info.user_id, username: info.username });
+      const tasks: Array<Promise<unknown>> = [
+        client.request('profile_get', {}).then((p) => dispatch({ type: 'profile', profile: p as never })),
+        refreshFriends(),
+        refreshFriendRequests(),
+        refreshGroupRequests(),
+      ];
+      let convs: ResponseResult<'conversations'>['conversations'] = [];
+      tasks.push(
+        client.request('conversations', {}).then((r) => {
+          convs = r.conversations;
+          dispatch({ type: 'conversations', list: r.conversations });
+        }),
+      );
+      await Promise.allSettled(tasks);
+      if (!info.resumed) return;
+      // catch up every conversation this client holds messages of
+      readSent.current.clear();
+      for (const [key, log] of Object.entries(stateRef.current.logs)) {
+        if (!key.startsWith('c:')) continue;
+        const cid = Number(key.slice(2));
+        const c = convs.find((x) => x.conversation_id === cid);
+        const have = maxSeq(log);
+        if (!c || c.last_seq <= have || (!log.loaded && !log.items.length)) continue;
+        if (c.last_seq - have > MAX_SYNC_GAP) {
+          dispatch({ type: 'dropLog', key });
+          continue;
+        }
+        let after = have;
+        try {
+          for (let i = 0; i < 20; i++) {
+            const r = await client.request('sync', { conversation_id: cid, after_seq: after, limit: SYNC_PAGE });
+            dispatch({ type: 'sync', key, entries: r.messages });
+            if (!r.has_more || !r.messages.length) break;
+            after = r.messages[r.messages.length - 1].seq;
+          }
+        } catch {
+          /* the next reconnect tries again */
+        }
+      }
+      // send what was waiting for the connection (same client_id: never stored twice)
+      for (const [key, log] of Object.entries(stateRef.current.logs)) {
+        for (const m of log.pending) {
+          if (m.delivery !== 'pending') continue;
+          const cid = key.startsWith('c:') ? Number(key.slice(2)) : 0;
+          const peer = key.startsWith('u:') ? Number(key.slice(2)) : 0;
+          void deliver({ key, kind: 'direct', conversation_id: cid, peer_id: peer }, { ...m, conversation_id: cid });
+        }
+      }
+    };
+    return client.onSession((info) => void onSession(info));
+  }, [client, deliver, dispatch, refreshFriendRequests, refreshFriends, refreshGroupRequests]);
+
+  // refetch the conversation list when an event named an unknown conversation
+  useEffect(() => {
+    if (!state.conversationsStale) return;
+    const t = setTimeout(() => void refreshConversations().catch(() => {}), 300);
+    return () => clearTimeout(t);
+  }, [state.conversationsStale, refreshConversations]);
+
+  // typing indicators fade out
+  useEffect(() => {
+    const t = setInterval(() => dispatch({ type: 'typingExpired', now: Date.now() }), 1000);
+    return () => clearInterval(t);
+  }, [dispatch]);
+
+  return useMemo(
+    () => ({
+      client,
+      state,
+      dispatch,
+      myId: state.me?.user_id ?? 0,
+      call,
+      sendText,
+      resend,
+      loadLatest,
+      loadOlder,
+      markRead,
+      refreshConversations,
+      refreshFriends,
+      refreshFriendRequests,
+      refreshGroupRequests,
+      refreshBlocked,
+      loadGroup,
+      loadMembers,
+    }),
+    [
+      client,
+      state,
+      dispatch,
+      call,
+      sendText,
+      resend,
+      loadLatest,
+      loadOlder,
+      markRead,
+      refreshConversations,
+      refreshFriends,
+      refreshFriendRequests,
+      refreshGroupRequests,
+      refreshBlocked,
+      loadGroup,
+      loadMembers,
+    ],
+  );
+}
