@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Parley needs, only those that are missing.
 # Works as root or through sudo; never prompts.
+#   deps.sh          what building and running needs (C++ toolchain and libraries, Node.js)
+#   deps.sh --tests  and what the tests need besides (Chromium and a CJK font for the
+#                    browser tests)
 set -euo pipefail
 
 packages=(
@@ -9,7 +12,16 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libjemalloc-dev procps curl
 )
-# Later milestones add to this list (PostgreSQL, NATS, Qt, Chromium, Node).
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium fonts-wqy-microhei)
+fi
+# The web client builds with Node.js 18 or newer and npm. Debian 12's nodejs is 18.19;
+# a newer Node.js installed otherwise (it brings its own npm) is used as it is.
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if ! command -v npm >/dev/null 2>&1 || [ "$(node_major)" -lt 18 ]; then
+  packages+=(nodejs npm)
+fi
+# Later milestones add to this list (PostgreSQL, NATS, Qt).
 if [ "${PARLEY_DEPS_EXTRA:-}" != "" ]; then
   read -r -a extra <<<"$PARLEY_DEPS_EXTRA"
   packages+=("${extra[@]}")

@@ -76,6 +76,28 @@ TEST_F(PresenceTest, FriendsSeeStatusChangesLiveAndInvisibleLooksOffline) {
   EXPECT_EQ(alice->request(proto::type::kPresenceSet, {{"status", "sleeping"}}).error().field, "status");
 }
 
+TEST_F(PresenceTest, EachDeviceCanReadTheStatusTheUserChose) {
+  auto phone = device(*server_, "bob", "phone");
+  auto got = phone->call<proto::PresenceGetResult>(proto::type::kPresenceGet, proto::PresenceGetRequest{});
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->status, "online");
+  ASSERT_TRUE(phone->request(proto::type::kPresenceSet, {{"status", "invisible"}}));
+  // A second device comes online while the first is: no presence event tells it.
+  auto laptop = device(*server_, "bob", "laptop");
+  got = laptop->call<proto::PresenceGetResult>(proto::type::kPresenceGet, proto::PresenceGetRequest{});
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, "invisible");
+  ASSERT_TRUE(laptop->request(proto::type::kPresenceSet, {{"status", "busy"}}));
+  got = phone->call<proto::PresenceGetResult>(proto::type::kPresenceGet, proto::PresenceGetRequest{});
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, "busy");
+  // Before logging in there is nobody to ask about.
+  auto anonymous = connect(*server_);
+  auto refused = anonymous->request(proto::type::kPresenceGet, {});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, proto::Errc::unauthorized);
+}
+
 TEST_F(PresenceTest, ABlockedFriendSeesNoPresence) {
   auto alice = device(*server_, "alice", "phone");
   auto bob = device(*server_, "bob", "phone");

@@ -78,6 +78,7 @@ Status decode_typed(const std::string& type, bool is_request, const boost::json:
   if (type == type::kMessageRead) return check_pair<MessageReadRequest, MessageReadResult>(is_request, data);
   if (type == type::kMessageRecall) return check_pair<MessageRecallRequest, MessageRecallResult>(is_request, data);
   if (type == type::kMessageSearch) return check_pair<MessageSearchRequest, MessagesResult>(is_request, data);
+  if (type == type::kPresenceGet) return check_pair<PresenceGetRequest, PresenceGetResult>(is_request, data);
   if (type == type::kPresenceSet) return check_pair<PresenceSetRequest, EmptyResult>(is_request, data);
   if (type == type::kTyping) return check_pair<TypingRequest, EmptyResult>(is_request, data);
   if (type == type::kFriendRequest) return check_pair<FriendRequestRequest, FriendRequestResult>(is_request, data);

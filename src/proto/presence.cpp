@@ -6,6 +6,16 @@ namespace parley::proto {
 namespace schema {
 
 template <>
+struct Schema<PresenceGetRequest> {
+  static constexpr auto fields = std::make_tuple();
+};
+
+template <>
+struct Schema<PresenceGetResult> {
+  static constexpr auto fields = std::make_tuple(required("status", &PresenceGetResult::status, 1, 32));
+};
+
+template <>
 struct Schema<PresenceSetRequest> {
   static constexpr auto fields = std::make_tuple(required("status", &PresenceSetRequest::status, 1, 32));
 };
@@ -29,6 +39,8 @@ struct Schema<TypingEvent> {
 
 }  // namespace schema
 
+PARLEY_PROTO_MESSAGE(PresenceGetRequest)
+PARLEY_PROTO_MESSAGE(PresenceGetResult)
 PARLEY_PROTO_MESSAGE(PresenceSetRequest)
 PARLEY_PROTO_MESSAGE(PresenceEvent)
 PARLEY_PROTO_MESSAGE(TypingRequest)

@@ -8,6 +8,7 @@
 namespace parley::proto {
 
 namespace type {
+inline constexpr char kPresenceGet[] = "presence_get";
 inline constexpr char kPresenceSet[] = "presence_set";
 inline constexpr char kTyping[] = "typing";
 }  // namespace type
@@ -26,6 +27,13 @@ inline constexpr char kBusy[] = "busy";
 inline constexpr char kInvisible[] = "invisible";
 inline constexpr char kOffline[] = "offline";
 }  // namespace presence
+
+struct PresenceGetRequest {};
+// The caller's own chosen status (never offline), for a device that comes online after
+// the others and must show what the user chose.
+struct PresenceGetResult {
+  std::string status;
+};
 
 struct PresenceSetRequest {
   std::string status;

@@ -3,6 +3,11 @@
 namespace parley::server {
 
 void add_presence_handlers(Dispatcher& dispatcher, PresenceService& presence) {
+  dispatcher.add(proto::type::kPresenceGet, {},
+                 typed<proto::PresenceGetRequest>([&presence](RequestContext& ctx, const proto::PresenceGetRequest&)
+                                                      -> proto::Result<proto::PresenceGetResult> {
+                   return proto::PresenceGetResult{presence.chosen(ctx.session->user_id)};
+                 }));
   dispatcher.add(proto::type::kPresenceSet, {},
                  typed<proto::PresenceSetRequest>([&presence](RequestContext& ctx, const proto::PresenceSetRequest& r)
                                                       -> proto::Result<proto::EmptyResult> {

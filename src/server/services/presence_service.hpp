@@ -41,6 +41,8 @@ class PresenceService {
   std::string visible_status(std::int64_t user_id) const;
   bool is_invisible(std::int64_t user_id) const;
 
+  // The status the user chose: online, away, busy or invisible.
+  std::string chosen(std::int64_t user_id) const;
   proto::Status set_status(const Session& session, const proto::PresenceSetRequest& request);
   proto::Status typing(const Session& session, const proto::TypingRequest& request, std::uint64_t connection_id);
 
@@ -48,7 +50,6 @@ class PresenceService {
   void on_online_change(std::int64_t user_id, bool online);
   // Tells the user's online friends and own devices what they now see of the user.
   void announce(std::int64_t user_id, const std::string& seen_by_friends, const std::string& seen_by_self);
-  std::string chosen(std::int64_t user_id) const;
 
   SessionRegistry& registry_;
   store::AccountsStore& accounts_;

@@ -257,6 +257,7 @@ export interface Requests {
     { query?: string; conversation_id?: number; from?: number; to?: number; limit?: number },
     Page<Message>,
   ];
+  presence_get: [Record<string, never>, { status: PresenceChoice }];
   presence_set: [{ status: PresenceChoice }, Record<string, never>];
   typing: [{ conversation_id: number }, Record<string, never>];
   friend_request: [{ user_id: number; note?: string }, { request_id: number; status: 'pending' | 'accepted' }];

@@ -128,11 +128,14 @@ describe('new direct chats', () => {
 });
 
 describe('own presence', () => {
-  it('applies a presence event that came before the login response', () => {
-    let s = reducer(initialState, { type: 'presence', ev: { user_id: ME, status: 'busy' } });
-    s = reducer(s, { type: 'session', user_id: ME, username: 'alice' });
+  it('takes the chosen status from presence_get, then follows own presence events', () => {
+    let s = reducer(initialState, { type: 'session', user_id: ME, username: 'alice' });
+    s = reducer(s, { type: 'ownPresence', status: 'busy' });
     expect(s.presence).toBe('busy');
     s = reducer(s, { type: 'presence', ev: { user_id: ME, status: 'away' } });
+    expect(s.presence).toBe('away');
+    // others' devices see an invisible user as offline; one's own state keeps the choice
+    s = reducer(s, { type: 'presence', ev: { user_id: ME, status: 'offline' } });
     expect(s.presence).toBe('away');
   });
 });

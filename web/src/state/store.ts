@@ -71,7 +71,6 @@ export interface AppState {
   users: Record<number, UserRef>;
   blocked: UserRef[];
   /** a presence event that arrived before the login response (the server sends one's own status first) */
-  earlyPresence: Events['presence'] | null;
 }
 
 export const initialState: AppState = {
@@ -94,7 +93,6 @@ export const initialState: AppState = {
   typing: {},
   users: {},
   blocked: [],
-  earlyPresence: null,
 };
 
 export type Action =
@@ -116,6 +114,7 @@ export type Action =
   | { type: 'typing'; ev: Events['typing']; until: number }
   | { type: 'typingExpired'; now: number }
   | { type: 'presence'; ev: Events['presence'] }
+  | { type: 'ownPresence'; status: PresenceChoice }
   | { type: 'friends'; categories: Category[]; friends: Friend[] }
   | { type: 'friendAdded'; friend: Friend }
   | { type: 'friendDeleted'; user_id: number }
@@ -217,13 +216,10 @@ export function reducer(state: AppState, action: Action): AppState {
       return initialState;
     case 'session': {
       const me = { user_id: action.user_id, username: action.username };
-      const base = state.me && state.me.user_id !== action.user_id ? { ...initialState, me } : { ...state, me };
-      const early = state.earlyPresence;
-      if (early && early.user_id === action.user_id && early.status !== 'offline') {
-        return { ...base, presence: early.status as PresenceChoice, earlyPresence: null };
-      }
-      return { ...base, earlyPresence: null };
+      return state.me && state.me.user_id !== action.user_id ? { ...initialState, me } : { ...state, me };
     }
+    case 'ownPresence':
+      return { ...state, presence: action.status };
     case 'profile':
       return { ...state, profile: action.profile, users: addUsers(state.users, [action.profile]) };
     case 'presenceChosen':
@@ -367,7 +363,7 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'presence': {
       const { user_id, status } = action.ev;
-      if (!state.me) return { ...state, earlyPresence: action.ev };
+      if (!state.me) return state; // before the session: presence_get follows it
       if (user_id === state.me.user_id) {
         return status === 'offline' ? state : { ...state, presence: status as PresenceChoice };
       }

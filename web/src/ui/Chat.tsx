@@ -232,7 +232,22 @@ function MessageList({ target, title, onAtBottom }: { target: ChatTarget; title:
   const recall = async (m: ChatMessage) => {
     setRecallErr('');
     try {
-      await api.call('message_recall', { conversation_id: m.conversation_id, seq: m.seq });
+      const r = await api.call('message_recall', { conversation_id: m.conversation_id, seq: m.seq });
+      // This connection gets the answer rather than the event: apply the entry as if
+      // the event had come.
+      api.dispatch({
+        type: 'message',
+        msg: {
+          conversation_id: m.conversation_id,
+          seq: r.recall_seq,
+          sender_id: api.myId,
+          client_id: `recall:${m.conversation_id}:${m.seq}`,
+          kind: 'recall',
+          body: { seq: m.seq },
+          created_at: Date.now(),
+          recalled: false,
+        },
+      });
     } catch (e) {
       setRecallErr(errorText(t, e));
     }

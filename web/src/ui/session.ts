@@ -308,6 +308,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
       dispatch({ type: 'session', user_id: info.user_id, username: info.username });
       const tasks: Array<Promise<unknown>> = [
         client.request('profile_get', {}).then((p) => dispatch({ type: 'profile', profile: p as never })),
+        client.request('presence_get', {}).then((p) => dispatch({ type: 'ownPresence', status: p.status })),
         refreshFriends(),
         refreshFriendRequests(),
         refreshGroupRequests(),

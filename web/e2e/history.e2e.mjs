@@ -1,0 +1,38 @@
+// Infinite scroll back through a long history, jump to latest, and message search.
+import { api, e2e, expect, login } from './lib.mjs';
+
+await e2e('history', async (t) => {
+  const bob = await api(t.server, 'login', { username: 'bob', password: 'parley-demo-1', device: 'script' });
+  const alice = await api(t.server, 'profile_get', { username: 'alice' }, bob.token);
+  for (let i = 1; i <= 95; i++) {
+    const text = i === 7 ? 'the secret word is pineapple 菠萝' : `message number ${i}`;
+    await api(t.server, 'message_send', { to: alice.user_id, client_id: `h-${i}`, body: { text } }, bob.token);
+  }
+  const a = await t.open('alice');
+  await login(a.page, 'alice');
+  await a.page.getByRole('button', { name: /95 unread/ }).click();
+  const log = a.page.getByRole('log');
+  await log.locator('[data-seq="95"]').waitFor();
+  expect((await log.locator('[data-seq="1"]').count()) === 0, 'the whole history was loaded at once');
+  for (let i = 0; i < 10 && !(await log.locator('[data-seq="1"]').count()); i++) {
+    await log.evaluate((el) => (el.scrollTop = 0));
+    await a.page.waitForTimeout(400);
+  }
+  await log.locator('[data-seq="1"]').waitFor({ timeout: 3000 });
+  await a.page.getByText('This is the beginning of the conversation').waitFor();
+  t.step('scrolled back to the first message');
+  await a.page.getByRole('button', { name: 'Jump to latest' }).click();
+  await a.page.getByRole('button', { name: 'Jump to latest' }).waitFor({ state: 'detached' });
+  await a.page.getByRole('button', { name: /unread/ }).waitFor({ state: 'detached' });
+  t.step('jumped to the latest; nothing unread');
+
+  await a.page.getByRole('button', { name: 'Search messages' }).click();
+  await a.page.getByLabel('Keyword').fill('菠萝');
+  await a.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+  await a.page.getByRole('list', { name: 'Search results' }).getByText('the secret word is pineapple 菠萝').waitFor();
+  await t.shot(a.page, 'search.png');
+  await a.page.getByLabel('Keyword').fill('no-such-word-anywhere');
+  await a.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+  await a.page.getByRole('list', { name: 'Search results' }).getByText('pineapple').waitFor({ state: 'detached' });
+  t.step('search by keyword finds the message, and only it');
+});
