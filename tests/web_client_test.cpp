@@ -144,6 +144,34 @@ TEST(WebClient, NothingOutsideTheBuildIsServedAndTheApiStillAnswers) {
   EXPECT_EQ(api.status, 405);  // the API keeps its own rules
 }
 
+// A browser keeps its connection open after loading the page; stopping the server then
+// must still be clean (this once freed the server's shared state before the connection's
+// slot, which ASan reports as a use after free and a non-zero exit).
+TEST(WebClient, StoppingWithABrowsersKeepAliveConnectionOpenIsClean) {
+  WebRoot root;
+  ServerProcess server({"--web-root", root.path()});
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(server.port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";  // keep-alive: HTTP/1.1's default
+  ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+  timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string got;
+  char buffer[4096];
+  while (got.find("</script>") == std::string::npos) {
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    ASSERT_GT(n, 0) << got;
+    got.append(buffer, static_cast<std::size_t>(n));
+  }
+  EXPECT_EQ(got.substr(0, 15), "HTTP/1.1 200 OK");
+  EXPECT_EQ(server.terminate(), 0) << server.log();
+  ::close(fd);
+}
+
 TEST(WebClient, WithoutAWebRootThereIsNoPageAtTheRoot) {
   ServerProcess server;
   EXPECT_EQ(raw_http(server.port(), "GET", "/").status, 404);

@@ -9,7 +9,7 @@ std::shared_ptr<SharedState::AddressSlot> SharedState::acquire_address(const std
     if (count >= config.max_connections_per_ip) return nullptr;
     ++count;
   }
-  return std::make_shared<AddressSlot>(*this, address);
+  return std::make_shared<AddressSlot>(shared_from_this(), address);
 }
 
 void SharedState::release_address(const std::string& address) {

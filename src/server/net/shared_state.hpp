@@ -17,7 +17,7 @@
 namespace parley::server::net {
 
 // What every connection of the network layer shares. Thread-safe.
-class SharedState {
+class SharedState : public std::enable_shared_from_this<SharedState> {
  public:
   SharedState(const Config& config, Dispatcher& dispatcher, const WebFiles* web,
               asio::thread_pool::executor_type workers)
@@ -31,17 +31,21 @@ class SharedState {
 
   std::uint64_t next_connection_id() { return next_id_.fetch_add(1); }
 
-  // Holds one of an address's connection slots while alive.
+  // Holds one of an address's connection slots while alive. It keeps the state alive
+  // too: a connection's coroutine frame may be destroyed after the server let go of the
+  // state (at shutdown, with a browser's keep-alive connection still open), and g++
+  // destroys the frame's copies of the parameters in no order one can rely on.
   class AddressSlot {
    public:
-    AddressSlot(SharedState& state, std::string address) : state_(state), address_(std::move(address)) {}
-    ~AddressSlot() { state_.release_address(address_); }
+    AddressSlot(std::shared_ptr<SharedState> state, std::string address)
+        : state_(std::move(state)), address_(std::move(address)) {}
+    ~AddressSlot() { state_->release_address(address_); }
     AddressSlot(const AddressSlot&) = delete;
     AddressSlot& operator=(const AddressSlot&) = delete;
     const std::string& address() const { return address_; }
 
    private:
-    SharedState& state_;
+    std::shared_ptr<SharedState> state_;
     std::string address_;
   };
   // A slot for a new connection from `address`, or null when it has too many.
