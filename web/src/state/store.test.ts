@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../proto/types';
-import { convKey, displayName, initialState, reducer, sortedConversations, userKey, type AppState } from './store';
+import { convKey, displayName, initialState, needsRead, reducer, sortedConversations, userKey, type AppState } from './store';
 
 const ME = 10001;
 
@@ -137,5 +137,97 @@ describe('own presence', () => {
     // others' devices see an invisible user as offline; one's own state keeps the choice
     s = reducer(s, { type: 'presence', ev: { user_id: ME, status: 'offline' } });
     expect(s.presence).toBe('away');
+  });
+});
+
+describe('catching up after a reconnect', () => {
+  const sys = (seq: number, body: Record<string, unknown>) => msg(seq, { conversation_id: 7, kind: 'system', sender_id: 10002, body: { by: 10002, ...body } as never });
+
+  it('applies group changes from sync pages, once', () => {
+    let s = reducer(base(), {
+      type: 'groupInfo',
+      group: { group_id: 7, name: 'G', avatar: '', description: '', join_policy: 'open', invite_policy: 'direct', member_limit: 9, member_count: 3, owner_id: 10002, muted_all: false, full_history: false, created_at: 1, role: 'member' },
+    });
+    s = reducer(s, { type: 'sync', key: convKey(7), entries: [sys(3, { event: 'muted_all', muted: true }), sys(4, { event: 'admin', user_id: ME, admin: true }), sys(5, { event: 'updated', name: 'New' })] });
+    expect(s.groups[7]).toMatchObject({ muted_all: true, role: 'admin', name: 'New' });
+    expect(s.conversations[7].group).toMatchObject({ role: 'admin', name: 'New' });
+    expect(s.groupsStale[7]).toBe(true);
+    // an entry the log already held is not applied again
+    s = reducer(s, { type: 'message', msg: sys(6, { event: 'muted_all', muted: false }) });
+    s = reducer(s, { type: 'sync', key: convKey(7), entries: [sys(3, { event: 'muted_all', muted: true }), sys(6, { event: 'muted_all', muted: false })] });
+    expect(s.groups[7].muted_all).toBe(false);
+  });
+
+  it('marks a removal found by sync as leaving the group', () => {
+    const s = reducer(base(), { type: 'sync', key: convKey(7), entries: [sys(3, { event: 'removed', user_id: ME })] });
+    expect(s.leftGroups[7]).toBe(true);
+  });
+
+  it('marks gone groups left and loaded groups stale', () => {
+    let s = reducer(base(), {
+      type: 'groupInfo',
+      group: { group_id: 7, name: 'G', avatar: '', description: '', join_policy: 'open', invite_policy: 'direct', member_limit: 9, member_count: 3, owner_id: 1, muted_all: false, full_history: false, created_at: 1, role: 'member' },
+    });
+    s = reducer(s, { type: 'resumed', gone: [8] });
+    expect(s.leftGroups).toEqual({ 8: true });
+    expect(s.groupsStale).toEqual({ 7: true });
+  });
+});
+
+describe('read cursor', () => {
+  it('is not moved by one own messages, so unread ones can still be marked read', () => {
+    let s = reducer(base(), { type: 'message', msg: msg(3) });
+    s = reducer(s, { type: 'message', msg: msg(4, { sender_id: ME }) });
+    expect(s.conversations[1]).toMatchObject({ read_seq: 2, last_seq: 4, unread: 1 });
+    expect(needsRead(s.conversations[1])).toBe(true);
+    // another device read up to 3: applied
+    s = reducer(s, { type: 'read', ev: { conversation_id: 1, user_id: ME, read_seq: 3 } });
+    expect(s.conversations[1]).toMatchObject({ read_seq: 3, unread: 0 });
+    expect(needsRead(s.conversations[1])).toBe(false);
+  });
+});
+
+describe('recalls', () => {
+  it('take a recalled unread message out of the unread and mention counts', () => {
+    let s = reducer(base(), { type: 'message', msg: msg(3, { conversation_id: 7, body: { text: '@me', mentions: [ME] } }) });
+    s = reducer(s, { type: 'message', msg: msg(4, { conversation_id: 7 }) });
+    expect(s.conversations[7]).toMatchObject({ unread: 2, mentions: 1 });
+    const recall = msg(5, { conversation_id: 7, kind: 'recall', body: { seq: 3 }, client_id: 'recall:7:3' });
+    s = reducer(s, { type: 'message', msg: recall });
+    expect(s.conversations[7]).toMatchObject({ unread: 1, mentions: 0 });
+    s = reducer(s, { type: 'message', msg: recall });
+    expect(s.conversations[7]).toMatchObject({ unread: 1, mentions: 0 });
+  });
+
+  it('of a message the log does not hold fetch the list again', () => {
+    const s = reducer(base(), { type: 'message', msg: msg(9, { kind: 'recall', body: { seq: 5 } }) });
+    expect(s.conversationsStale).toBe(true);
+  });
+});
+
+describe('group role and name in the conversation list', () => {
+  it('follow owner, admin and updated entries', () => {
+    let s = reducer(base(), { type: 'message', msg: msg(3, { conversation_id: 7, kind: 'system', body: { event: 'owner', by: 1, user_id: ME } }) });
+    expect(s.conversations[7].group?.role).toBe('owner');
+    s = reducer(s, { type: 'message', msg: msg(4, { conversation_id: 7, kind: 'system', body: { event: 'owner', by: ME, user_id: 10002 } }) });
+    expect(s.conversations[7].group?.role).toBe('member');
+    s = reducer(s, { type: 'message', msg: msg(5, { conversation_id: 7, kind: 'system', body: { event: 'updated', by: 1, name: 'N', avatar: '/a.png' } }) });
+    expect(s.conversations[7].group).toMatchObject({ name: 'N', avatar: '/a.png' });
+  });
+});
+
+describe('a direct chat begun before its conversation existed', () => {
+  it('moves under the conversation id when the list names it, pending messages once', () => {
+    let s = base();
+    const key = userKey(10003);
+    s = reducer(s, { type: 'pendingAdded', key, msg: msg(0, { sender_id: ME, client_id: 'p1', conversation_id: 0 }) });
+    s = reducer(s, { type: 'conversations', list: [conv(5, { peer: { user_id: 10003, username: 'c', nickname: 'C', avatar: '' }, last_seq: 0 })] });
+    expect(s.logs[key]).toBeUndefined();
+    expect(s.logs[convKey(5)].pending.map((p) => p.client_id)).toEqual(['p1']);
+    // the late answer, addressed to the old key, still finds it
+    s = reducer(s, { type: 'pendingAcked', key, client_id: 'p1', ack: { conversation_id: 5, seq: 1, created_at: 9 } });
+    expect(s.logs[key]).toBeUndefined();
+    expect(s.logs[convKey(5)].pending).toEqual([]);
+    expect(s.logs[convKey(5)].items.map((m) => [m.seq, m.delivery])).toEqual([[1, 'sent']]);
   });
 });

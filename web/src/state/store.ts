@@ -13,6 +13,7 @@ import type {
   OwnProfile,
   Presence,
   PresenceChoice,
+  RecallBody,
   SystemBody,
   TextBody,
   UserRef,
@@ -103,6 +104,8 @@ export type Action =
   | { type: 'conversations'; list: Conversation[] }
   | { type: 'history'; key: ChatKey; entries: Message[]; hasMore: boolean }
   | { type: 'sync'; key: ChatKey; entries: Message[] }
+  /** after a reconnect: groups gone while away, and every loaded group to be fetched again */
+  | { type: 'resumed'; gone: number[] }
   | { type: 'dropLog'; key: ChatKey }
   | { type: 'message'; msg: Message }
   | { type: 'read'; ev: Events['read'] }
@@ -172,8 +175,56 @@ function conversationAfterMessage(c: Conversation, msg: Message, myId: number): 
     last_message: msg.kind === 'recall' ? last : msg,
     unread: c.unread + (counts ? 1 : 0),
     mentions: c.mentions + (counts && mentionsMe(msg, myId) ? 1 : 0),
-    read_seq: fromOther ? c.read_seq : Math.max(c.read_seq, msg.seq),
+    // read_seq stays: the server does not move one's cursor when one sends
   };
+}
+
+/**
+ * A recall of an unread message takes it out of the counts (as the server's counts do).
+ * `target` is the recalled entry as the log held it; unknown: the list is fetched again.
+ */
+function countsAfterRecall(c: Conversation, recall: Message, target: Message | undefined, myId: number): { c: Conversation; stale: boolean } {
+  const seq = (recall.body as RecallBody).seq;
+  if (!(seq > c.read_seq)) return { c, stale: false };
+  if (!target) return { c, stale: true };
+  if (target.recalled || target.kind !== 'text' || target.sender_id === myId) return { c, stale: false };
+  return {
+    c: { ...c, unread: Math.max(0, c.unread - 1), mentions: Math.max(0, c.mentions - (mentionsMe(target, myId) ? 1 : 0)) },
+    stale: false,
+  };
+}
+
+/** Unread and mention counts after `readSeq`, when the log holds every entry up to `lastSeq`. */
+function unreadInLog(log: ConvLog | undefined, readSeq: number, lastSeq: number, myId: number): { unread: number; mentions: number } | null {
+  if (!log) return null;
+  const after = log.items.filter((m) => m.seq > readSeq && m.seq <= lastSeq);
+  if (after.length !== lastSeq - readSeq) return null;
+  const counted = after.filter((m) => m.kind === 'text' && !m.recalled && m.sender_id !== myId);
+  return { unread: counted.length, mentions: counted.filter((m) => mentionsMe(m, myId)).length };
+}
+
+/** Finds the log holding an own pending message: its chat's key, or where that log moved. */
+function pendingKey(logs: Record<ChatKey, ConvLog>, key: ChatKey, clientId: string): ChatKey {
+  if (logs[key]?.pending.some((p) => p.client_id === clientId)) return key;
+  for (const [k, l] of Object.entries(logs)) if (l.pending.some((p) => p.client_id === clientId)) return k;
+  return key;
+}
+
+/** Moves log `from` under `to`, merging with what `to` holds. */
+function moveLog(logs: Record<ChatKey, ConvLog>, from: ChatKey, to: ChatKey, myId?: number): Record<ChatKey, ConvLog> {
+  const moved = logs[from];
+  if (!moved || from === to) return logs;
+  const next = { ...logs };
+  delete next[from];
+  const old = next[to];
+  if (!old) {
+    next[to] = moved;
+  } else {
+    const merged = mergeEntries(old, moved.items, myId);
+    const ids = new Set(merged.pending.map((p) => p.client_id));
+    next[to] = { ...merged, pending: [...merged.pending, ...moved.pending.filter((p) => !ids.has(p.client_id))] };
+  }
+  return next;
 }
 
 function applySystem(state: AppState, msg: Message): AppState {
@@ -204,8 +255,20 @@ function applySystem(state: AppState, msg: Message): AppState {
     if (patch) next = { ...next, groups: { ...next.groups, [gid]: { ...g, ...patch } } };
   }
   const c = next.conversations[gid];
-  if (c?.group && b.event === 'updated' && typeof b.name === 'string') {
-    next = { ...next, conversations: { ...next.conversations, [gid]: { ...c, group: { ...c.group, name: b.name } } } };
+  if (c?.group) {
+    let patch: Partial<NonNullable<Conversation['group']>> | null = null;
+    if (b.event === 'updated') {
+      patch = {};
+      if (typeof b.name === 'string') patch.name = b.name;
+      if (typeof b.avatar === 'string') patch.avatar = b.avatar;
+    }
+    if (b.event === 'owner' && b.user_id) {
+      patch = { role: b.user_id === me ? 'owner' : c.group.role === 'owner' ? 'member' : c.group.role };
+    }
+    if (b.event === 'admin' && b.user_id === me) patch = { role: b.admin ? 'admin' : 'member' };
+    if (patch && Object.keys(patch).length) {
+      next = { ...next, conversations: { ...next.conversations, [gid]: { ...c, group: { ...c.group, ...patch } } } };
+    }
   }
   return next;
 }
@@ -230,9 +293,7 @@ export function reducer(state: AppState, action: Action): AppState {
       for (const c of action.list) {
         conversations[c.conversation_id] = c;
         // a direct chat started before its conversation existed moves under its id
-        if (c.kind === 'direct' && logs[userKey(c.peer.user_id)] && !logs[convKey(c.conversation_id)]) {
-          logs = { ...logs, [convKey(c.conversation_id)]: logs[userKey(c.peer.user_id)] };
-        }
+        if (c.kind === 'direct') logs = moveLog(logs, userKey(c.peer.user_id), convKey(c.conversation_id), state.me?.user_id);
       }
       return {
         ...state,
@@ -247,8 +308,21 @@ export function reducer(state: AppState, action: Action): AppState {
         ...state,
         logs: updateLog(state, action.key, (l) => mergeHistory(l, action.entries, action.hasMore, state.me?.user_id)),
       };
-    case 'sync':
-      return { ...state, logs: updateLog(state, action.key, (l) => mergeEntries(l, action.entries, state.me?.user_id)) };
+    case 'sync': {
+      // entries missed while away: group changes among them apply now (those already in
+      // the log were applied when their event came)
+      const held = new Set((state.logs[action.key]?.items ?? []).map((m) => m.seq));
+      let next: AppState = { ...state, logs: updateLog(state, action.key, (l) => mergeEntries(l, action.entries, state.me?.user_id)) };
+      for (const e of action.entries) if (e.kind === 'system' && !held.has(e.seq)) next = applySystem(next, e);
+      return next;
+    }
+    case 'resumed': {
+      const leftGroups = { ...state.leftGroups };
+      for (const gid of action.gone) leftGroups[gid] = true;
+      const groupsStale = { ...state.groupsStale };
+      for (const gid of Object.keys(state.groups)) groupsStale[Number(gid)] = true;
+      return { ...state, leftGroups, groupsStale };
+    }
     case 'dropLog': {
       const logs = { ...state.logs };
       const old = logs[action.key];
@@ -267,7 +341,15 @@ export function reducer(state: AppState, action: Action): AppState {
       };
       const c = state.conversations[msg.conversation_id];
       if (c) {
-        next.conversations = { ...state.conversations, [c.conversation_id]: conversationAfterMessage(c, msg, myId) };
+        let after = conversationAfterMessage(c, msg, myId);
+        const held = state.logs[key]?.items;
+        if (msg.kind === 'recall' && !held?.some((m) => m.seq === msg.seq)) {
+          const target = held?.find((m) => m.seq === (msg.body as RecallBody).seq);
+          const r = countsAfterRecall(after, msg, target, myId);
+          after = r.c;
+          if (r.stale) next.conversationsStale = true;
+        }
+        next.conversations = { ...state.conversations, [c.conversation_id]: after };
       } else {
         next.conversationsStale = true;
       }
@@ -295,6 +377,7 @@ export function reducer(state: AppState, action: Action): AppState {
       const c = state.conversations[action.conversation_id];
       if (!c || action.read_seq < c.read_seq) return state;
       const all = action.read_seq >= c.last_seq;
+      const counted = all ? null : unreadInLog(state.logs[convKey(c.conversation_id)], action.read_seq, c.last_seq, state.me?.user_id ?? 0);
       return {
         ...state,
         conversations: {
@@ -302,8 +385,8 @@ export function reducer(state: AppState, action: Action): AppState {
           [c.conversation_id]: {
             ...c,
             read_seq: action.read_seq,
-            unread: all ? 0 : Math.min(c.unread, c.last_seq - action.read_seq),
-            mentions: all ? 0 : c.mentions,
+            unread: all ? 0 : counted ? counted.unread : Math.min(c.unread, c.last_seq - action.read_seq),
+            mentions: all ? 0 : counted ? counted.mentions : c.mentions,
           },
         },
       };
@@ -311,22 +394,17 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'pendingAdded':
       return { ...state, logs: updateLog(state, action.key, (l) => addPending(l, action.msg)) };
     case 'pendingAcked': {
-      const { key, ack } = action;
-      let logs = updateLog(state, key, (l) => ackPending(l, action.client_id, ack));
+      const { ack } = action;
+      const key = pendingKey(state.logs, action.key, action.client_id);
       const target = convKey(ack.conversation_id);
-      if (key !== target) {
-        // the first message of a new direct chat: its log moves under the conversation
-        const moved = logs[key];
-        logs = { ...logs, [target]: mergeEntries(logs[target] ?? emptyLog, moved.items) };
-        const merged = logs[target];
-        logs[target] = {
-          ...merged,
-          pending: [...merged.pending, ...moved.pending],
-          loaded: true,
-          // a conversation the list did not know yet is new: nothing older exists
-          hasMoreBefore: (merged.items[0]?.seq ?? 1) > 1,
-        };
-        delete logs[key];
+      const known = !!state.logs[target];
+      // the first message of a new direct chat: its log moves under the conversation
+      let logs = moveLog(state.logs, key, target, state.me?.user_id);
+      logs = { ...logs, [target]: ackPending(logs[target] ?? emptyLog, action.client_id, ack) };
+      if (!known) {
+        // a conversation the list did not know yet is new: nothing older exists
+        const l = logs[target];
+        logs[target] = { ...l, loaded: true, hasMoreBefore: (l.items[0]?.seq ?? 1) > 1 };
       }
       let conversations = state.conversations;
       const c = conversations[ack.conversation_id];
@@ -337,10 +415,14 @@ export function reducer(state: AppState, action: Action): AppState {
       }
       return { ...state, logs, conversations, conversationsStale: state.conversationsStale || !c };
     }
-    case 'pendingFailed':
-      return { ...state, logs: updateLog(state, action.key, (l) => failPending(l, action.client_id, action.failure)) };
-    case 'pendingRemoved':
-      return { ...state, logs: updateLog(state, action.key, (l) => removePending(l, action.client_id)) };
+    case 'pendingFailed': {
+      const key = pendingKey(state.logs, action.key, action.client_id);
+      return { ...state, logs: updateLog(state, key, (l) => failPending(l, action.client_id, action.failure)) };
+    }
+    case 'pendingRemoved': {
+      const key = pendingKey(state.logs, action.key, action.client_id);
+      return { ...state, logs: updateLog(state, key, (l) => removePending(l, action.client_id)) };
+    }
     case 'typing': {
       const { conversation_id, user_id } = action.ev;
       return {
@@ -503,6 +585,11 @@ export function myGroups(state: AppState): Conversation[] {
   return Object.values(state.conversations)
     .filter((c) => c.kind === 'group' && !state.leftGroups[c.conversation_id])
     .sort((a, b) => (a.group?.name ?? '').localeCompare(b.group?.name ?? ''));
+}
+
+/** Whether the conversation has messages from others to mark read. */
+export function needsRead(c: Conversation | undefined): boolean {
+  return !!c && c.unread > 0 && c.read_seq < c.last_seq;
 }
 
 export function totalUnread(state: AppState): number {

@@ -3,7 +3,7 @@ import { dayKey, dayLabel, formatClock, formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import type { GroupMember, PublicProfile, TextBody } from '../proto/types';
 import { deliveryLabel, emptyLog, visibleMessages, type ChatMessage } from '../state/messages';
-import { conversationTitle, displayName } from '../state/store';
+import { conversationTitle, displayName, needsRead } from '../state/store';
 import { Avatar, errorText } from './common';
 import { MessageSearchPanel } from './Dialogs';
 import { FriendInfoPanel } from './Friends';
@@ -96,7 +96,7 @@ export function ChatPane({
 
   // read everything while the chat is in view
   useEffect(() => {
-    if (conv && visible && atBottom && conv.read_seq < conv.last_seq) api.markRead(conv.conversation_id);
+    if (conv && visible && atBottom && needsRead(conv)) api.markRead(conv.conversation_id);
   }, [conv, visible, atBottom, api]);
 
   const typingUsers = Object.keys(state.typing[target.conversation_id] ?? {})

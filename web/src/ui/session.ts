@@ -3,8 +3,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type Dispatch } from 'react';
 import { ProtoError, type ParleyClient, type SessionInfo } from '../proto/client';
 import type { RequestData, RequestType, ResponseResult, TextBody } from '../proto/types';
-import { maxSeq, minSeq, type ChatMessage } from '../state/messages';
-import { convKey, type Action, type AppState, type ChatKey } from '../state/store';
+import { minSeq, type ChatMessage } from '../state/messages';
+import { planResync, snapshotForResync } from '../state/resync';
+import { convKey, needsRead, type Action, type AppState, type ChatKey } from '../state/store';
 
 /** A chat the user has open: a conversation, or a direct chat with a user not yet talked to. */
 export interface ChatTarget {
@@ -179,7 +180,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
   const markRead = useCallback(
     (conversationId: number) => {
       const c = stateRef.current.conversations[conversationId];
-      if (!c || c.read_seq >= c.last_seq) return;
+      if (!c || !needsRead(c)) return;
       if ((readSent.current.get(conversationId) ?? 0) >= c.last_seq) return;
       readSent.current.set(conversationId, c.last_seq);
       client
@@ -305,6 +306,8 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
   // ---- initial load and resync on every (re)authentication ----
   useEffect(() => {
     const onSession = async (info: SessionInfo) => {
+      // where each log ends, before any live event of this connection is applied
+      const snap = info.resumed ? snapshotForResync(stateRef.current) : null;
       dispatch({ type: 'session', user_id: info.user_id, username: info.username });
       const tasks: Array<Promise<unknown>> = [
         client.request('profile_get', {}).then((p) => dispatch({ type: 'profile', profile: p as never })),
@@ -313,7 +316,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
         refreshFriendRequests(),
         refreshGroupRequests(),
       ];
-      let convs: ResponseResult<'conversations'>['conversations'] = [];
+      let convs: ResponseResult<'conversations'>['conversations'] | null = null;
       tasks.push(
         client.request('conversations', {}).then((r) => {
           convs = r.conversations;
@@ -321,29 +324,30 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
         }),
       );
       await Promise.allSettled(tasks);
-      if (!info.resumed) return;
-      // catch up every conversation this client holds messages of
+      if (!snap) return;
       readSent.current.clear();
-      for (const [key, log] of Object.entries(stateRef.current.logs)) {
-        if (!key.startsWith('c:')) continue;
-        const cid = Number(key.slice(2));
-        const c = convs.find((x) => x.conversation_id === cid);
-        const have = maxSeq(log);
-        if (!c || c.last_seq <= have || (!log.loaded && !log.items.length)) continue;
-        if (c.last_seq - have > MAX_SYNC_GAP) {
-          dispatch({ type: 'dropLog', key });
-          continue;
-        }
-        let after = have;
+      // without the list nothing can be decided; the next reconnect tries again
+      if (!convs) return;
+      // catch up every conversation this client holds messages of, from where it stood
+      const plan = planResync(snap, convs, MAX_SYNC_GAP);
+      dispatch({ type: 'resumed', gone: plan.gone });
+      for (const key of plan.drop) dispatch({ type: 'dropLog', key });
+      for (const { key, conversation_id, after: from } of plan.sync) {
+        let after = from;
         try {
           for (let i = 0; i < 20; i++) {
-            const r = await client.request('sync', { conversation_id: cid, after_seq: after, limit: SYNC_PAGE });
+            const r = await client.request('sync', { conversation_id, after_seq: after, limit: SYNC_PAGE });
             dispatch({ type: 'sync', key, entries: r.messages });
             if (!r.has_more || !r.messages.length) break;
             after = r.messages[r.messages.length - 1].seq;
           }
-        } catch {
-          /* the next reconnect tries again */
+        } catch (e) {
+          if (e instanceof ProtoError && e.code === 'not_found' && snap.groups.includes(conversation_id)) {
+            dispatch({ type: 'groupGone', group_id: conversation_id });
+          } else {
+            // a hole would stay: drop the log, so opening it loads the newest page
+            dispatch({ type: 'dropLog', key });
+          }
         }
       }
       // send what was waiting for the connection (same client_id: never stored twice)
