@@ -3,6 +3,8 @@ import type { Message } from '../proto/types';
 import {
   ackPending,
   addPending,
+  afterSendError,
+  SEND_TIMEOUT_RETRIES,
   deliveryLabel,
   emptyLog,
   failPending,
@@ -112,5 +114,18 @@ describe('message log', () => {
     expect(deliveryLabel({ ...msg(5), delivery: 'sent' }, 5)).toBe('read');
     expect(deliveryLabel({ ...msg(0), delivery: 'pending' }, 9)).toBe('pending');
     expect(deliveryLabel({ ...msg(0), delivery: 'failed' }, 9)).toBe('failed');
+  });
+});
+
+describe('after a failed send', () => {
+  it('sends again a bounded number of times after a timeout, then fails', () => {
+    expect(afterSendError('timeout', 0)).toEqual({ action: 'retry', delayMs: 1000 });
+    expect(afterSendError('timeout', 1)).toEqual({ action: 'retry', delayMs: 2000 });
+    expect(afterSendError('timeout', SEND_TIMEOUT_RETRIES)).toEqual({ action: 'fail' });
+  });
+  it('waits for the reconnect when the connection is gone, fails on a refusal', () => {
+    expect(afterSendError('disconnected', 0)).toEqual({ action: 'wait' });
+    expect(afterSendError('offline', 5)).toEqual({ action: 'wait' });
+    expect(afterSendError('forbidden', 0)).toEqual({ action: 'fail' });
   });
 });

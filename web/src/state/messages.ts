@@ -134,3 +134,23 @@ export function deliveryLabel(m: ChatMessage, peerReadSeq: number): Delivery | '
   if (m.seq > 0) return 'sent';
   return m.delivery;
 }
+
+/** How many times a send that timed out is sent again (same client_id) before it is failed. */
+export const SEND_TIMEOUT_RETRIES = 3;
+
+/**
+ * What to do with an own message whose send failed with `code`, on try `attempt` (0: the
+ * first): `wait` keeps it pending for the resend after the reconnect (the connection is
+ * gone), `retry` sends it again after `delayMs` (the connection is up but the answer did not
+ * come: sending the same client_id again never stores it twice), `fail` shows it failed
+ * (with Resend).
+ */
+export function afterSendError(code: string, attempt: number): { action: 'wait' } | { action: 'retry'; delayMs: number } | { action: 'fail' } {
+  if (code === 'timeout') {
+    return attempt < SEND_TIMEOUT_RETRIES ? { action: 'retry', delayMs: 1000 * 2 ** attempt } : { action: 'fail' };
+  }
+  if (code === 'offline' || code === 'disconnected' || code === 'network' || code === 'unavailable' || code === 'internal') {
+    return { action: 'wait' };
+  }
+  return { action: 'fail' };
+}

@@ -3,7 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type Dispatch } from 'react';
 import { ProtoError, type ParleyClient, type SessionInfo } from '../proto/client';
 import type { RequestData, RequestType, ResponseResult, TextBody } from '../proto/types';
-import { minSeq, type ChatMessage } from '../state/messages';
+import { afterSendError, minSeq, type ChatMessage } from '../state/messages';
 import { planResync, snapshotForResync } from '../state/resync';
 import { convKey, needsRead, type Action, type AppState, type ChatKey } from '../state/store';
 
@@ -32,8 +32,6 @@ export function newClientId(): string {
   const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
-
-const TRANSIENT = new Set(['offline', 'disconnected', 'timeout', 'network', 'unavailable', 'internal']);
 
 export interface Api {
   client: ParleyClient;
@@ -192,7 +190,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
   );
 
   const deliver = useCallback(
-    async (chat: ChatTarget, msg: ChatMessage) => {
+    async function deliverOnce(chat: ChatTarget, msg: ChatMessage, attempt = 0): Promise<void> {
       const conversationId = msg.conversation_id || stateRef.current.conversations[chat.conversation_id]?.conversation_id || 0;
       const target = conversationId ? { conversation_id: conversationId } : { to: chat.peer_id };
       try {
@@ -206,7 +204,17 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
         if (!conversationId) void refreshConversations().catch(() => {});
       } catch (e) {
         const err = e instanceof ProtoError ? e : new ProtoError({ code: 'internal', message: String(e) });
-        if (TRANSIENT.has(err.code)) return; // stays pending; sent again after the reconnect
+        const next = afterSendError(err.code, attempt);
+        if (next.action === 'wait') return; // stays pending; sent again after the reconnect
+        if (next.action === 'retry') {
+          // no answer on a live connection: the same client_id again (never stored twice)
+          setTimeout(() => {
+            const log = stateRef.current.logs;
+            const still = Object.values(log).some((l) => l.pending.some((p) => p.client_id === msg.client_id && p.delivery === 'pending'));
+            if (still) void deliverOnce(chat, msg, attempt + 1);
+          }, next.delayMs);
+          return;
+        }
         dispatch({
           type: 'pendingFailed',
           key: chat.key,
@@ -308,6 +316,11 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
     const onSession = async (info: SessionInfo) => {
       // where each log ends, before any live event of this connection is applied
       const snap = info.resumed ? snapshotForResync(stateRef.current) : null;
+      if (!info.resumed) {
+        // a new login (perhaps another account): nothing carries over
+        readSent.current.clear();
+        loading.current.clear();
+      }
       dispatch({ type: 'session', user_id: info.user_id, username: info.username });
       const tasks: Array<Promise<unknown>> = [
         client.request('profile_get', {}).then((p) => dispatch({ type: 'profile', profile: p as never })),
