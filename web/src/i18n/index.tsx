@@ -5,7 +5,8 @@ import { zh } from './zh';
 export type Lang = 'en' | 'zh';
 export type { MsgKey };
 export type Params = Record<string, string | number>;
-export type Translate = (key: MsgKey, params?: Params) => string;
+/** Translates a key; `lang` says which language it speaks. */
+export type Translate = ((key: MsgKey, params?: Params) => string) & { lang?: Lang };
 
 export const dictionaries: Record<Lang, Record<MsgKey, string>> = { en, zh };
 export const LANG_KEY = 'parley.lang';
@@ -18,7 +19,8 @@ export function interpolate(text: string, params?: Params): string {
 
 export function translator(lang: Lang): Translate {
   const dict = dictionaries[lang];
-  return (key, params) => interpolate(dict[key] ?? en[key] ?? key, params);
+  const t = (key: MsgKey, params?: Params) => interpolate(dict[key] ?? en[key] ?? key, params);
+  return Object.assign(t, { lang });
 }
 
 /** The stored choice, else the browser's language (zh-* -> zh, everything else -> en). */

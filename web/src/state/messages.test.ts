@@ -11,6 +11,7 @@ import {
   maxSeq,
   mergeEntries,
   mergeHistory,
+  recallers,
   visibleMessages,
 } from './messages';
 
@@ -127,5 +128,13 @@ describe('after a failed send', () => {
     expect(afterSendError('disconnected', 0)).toEqual({ action: 'wait' });
     expect(afterSendError('offline', 5)).toEqual({ action: 'wait' });
     expect(afterSendError('forbidden', 0)).toEqual({ action: 'fail' });
+  });
+});
+
+describe('recall notices', () => {
+  it('name the one who recalled, from the recall entry', () => {
+    const log = mergeEntries(emptyLog, [msg(1), msg(2, { sender_id: ME }), msg(3, { sender_id: 10005, kind: 'recall', body: { seq: 1 } })]);
+    expect([...recallers(log)]).toEqual([[1, 10005]]);
+    expect(log.items[0].recalled).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ export interface ChatMessage extends Message {
   /** Only on the user's own messages sent from this client. */
   delivery?: Delivery;
   /** Why the server refused an own message (delivery 'failed'). */
-  failure?: { code: string; message: string; until?: number };
+  failure?: { code: string; message: string; until?: number; fromServer?: boolean };
 }
 
 export interface ConvLog {
@@ -121,6 +121,15 @@ export function failPending(log: ConvLog, clientId: string, failure?: ChatMessag
 
 export function removePending(log: ConvLog, clientId: string): ConvLog {
   return { ...log, pending: log.pending.filter((m) => m.client_id !== clientId) };
+}
+
+/** Who recalled what: recalled seq -> the recall entry's sender (the one who recalled it). */
+export function recallers(log: ConvLog): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const e of log.items) {
+    if (e.kind === 'recall' && typeof (e.body as RecallBody).seq === 'number') m.set((e.body as RecallBody).seq, e.sender_id);
+  }
+  return m;
 }
 
 /** The entries to show: stored ones without the recall notices themselves, then pending ones. */

@@ -1,8 +1,10 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { dayKey, dayLabel, formatClock, formatDateTime } from '../format';
 import { useI18n } from '../i18n';
+import { ProtoError } from '../proto/client';
+import { errorMessage } from '../i18n/errors';
 import type { GroupMember, PublicProfile, TextBody } from '../proto/types';
-import { deliveryLabel, emptyLog, visibleMessages, type ChatMessage } from '../state/messages';
+import { deliveryLabel, emptyLog, recallers, visibleMessages, type ChatMessage } from '../state/messages';
 import { conversationTitle, displayName, needsRead } from '../state/store';
 import { Avatar, errorText } from './common';
 import { MessageSearchPanel } from './Dialogs';
@@ -13,6 +15,7 @@ import { systemText } from './Main';
 import { useApi, type ChatTarget } from './session';
 import { useSettings } from './settings';
 
+const RETRYABLE = new Set(['offline', 'disconnected', 'timeout', 'network', 'unavailable', 'internal', 'rate_limited']);
 const RECALL_WINDOW_MS = 120_000;
 const ADMIN_RECALL_WINDOW_MS = 2 * 3600_000;
 
@@ -70,10 +73,31 @@ export function ChatPane({
   const visible = usePageVisible();
   const left = isGroup && !!state.leftGroups[gid];
 
-  // the newest page when opened (and again after a resync dropped a long gap)
+  // the newest page when opened (and again after a resync dropped a long gap); not again
+  // on every change of the state when it fails: a group one is no longer in is gone, a
+  // connection problem is tried again a few times
+  const apiRef = useRef(api);
+  apiRef.current = api;
+  const [latestTry, setLatestTry] = useState(0);
   useEffect(() => {
-    if (target.conversation_id && !log.loaded) void api.loadLatest(target.conversation_id).catch(() => {});
-  }, [target.conversation_id, log.loaded, api]);
+    const cid = target.conversation_id;
+    if (!cid || log.loaded) return;
+    let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    apiRef.current.loadLatest(cid).catch((e: unknown) => {
+      if (!alive) return;
+      const code = e instanceof ProtoError ? e.code : '';
+      if (code === 'not_found') {
+        if (isGroup) apiRef.current.dispatch({ type: 'groupGone', group_id: cid });
+      } else if (RETRYABLE.has(code) && latestTry < 10) {
+        timer = setTimeout(() => setLatestTry((n) => n + 1), 3000);
+      }
+    });
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, [target.conversation_id, log.loaded, isGroup, latestTry]);
 
   // group members (names, cards, mentions) and profile
   const stale = isGroup && !!state.groupsStale[gid];
@@ -166,6 +190,7 @@ function MessageList({ target, title, onAtBottom }: { target: ChatTarget; title:
   const log = state.logs[target.key] ?? emptyLog;
   const conv = target.conversation_id ? state.conversations[target.conversation_id] : undefined;
   const items = useMemo(() => visibleMessages(log), [log]);
+  const recalledBy = useMemo(() => recallers(log), [log]);
   const ref = useRef<HTMLDivElement>(null);
   const atBottomRef = useRef(true);
   const [atBottom, setAtBottom] = useState(true);
@@ -266,6 +291,11 @@ function MessageList({ target, title, onAtBottom }: { target: ChatTarget; title:
     return false;
   };
 
+  // the recall entry's sender is who recalled (the sender, or an admin); unknown when
+  // the log does not hold the entry
+  const recallText = (by: number | undefined) =>
+    by === undefined ? t('chat.recalled') : by === api.myId ? t('chat.recalledMine') : t('chat.recalledOther', { name: displayName(state, by, gid) });
+
   const peerRead = conv?.peer_read_seq ?? 0;
   const words = { today: t('chat.today'), yesterday: t('chat.yesterday') };
   let lastDay = '';
@@ -301,7 +331,7 @@ function MessageList({ target, title, onAtBottom }: { target: ChatTarget; title:
                 </div>
               ) : m.recalled ? (
                 <div className="msg-system recalled" data-seq={m.seq} data-client-id={m.client_id} data-recalled="true">
-                  {mine ? t('chat.recalledMine') : t('chat.recalledOther', { name: displayName(state, m.sender_id, gid) })}
+                  {recallText(recalledBy.get(m.seq))}
                 </div>
               ) : (
                 <MessageRow
@@ -382,7 +412,7 @@ function MessageRow({
           <time dateTime={new Date(m.created_at).toISOString()}>{formatClock(m.created_at)}</time>
           {shownState && <span className={`delivery delivery-${shownState}`}>{t(`chat.state.${shownState}`)}</span>}
           {m.delivery === 'failed' && m.failure && (
-            <span className="error small">{t('chat.failedReason', { reason: m.failure.code === 'forbidden' ? m.failure.message : t(`err.${m.failure.code}` as never) || m.failure.message })}</span>
+            <span className="error small">{t('chat.failedReason', { reason: errorMessage(t, m.failure) })}</span>
           )}
           {m.delivery === 'failed' && (
             <>
@@ -422,6 +452,9 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
   const chosen = useRef(new Map<string, number>());
   const ta = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
+  // true from compositionstart until just after compositionend (Safari sends the Enter
+  // that ends a composition after compositionend)
+  const composing = useRef(false);
   const isGroup = target.kind === 'group';
   const gid = isGroup ? target.conversation_id : 0;
   const members: GroupMember[] = isGroup ? api.state.members[gid] ?? [] : [];
@@ -431,6 +464,14 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
   const mutedUntil = me && me.muted_until > Date.now() ? me.muted_until : 0;
   const mutedAll = isGroup && !!api.state.groups[gid]?.muted_all && !privileged;
   const hintId = `composer-hint-${target.key}`;
+
+  // a mute ends by itself: draw the composer again then (timers are capped at ~24 days)
+  const [, redraw] = useState(0);
+  useEffect(() => {
+    if (!mutedUntil) return;
+    const timer = setTimeout(() => redraw((n) => n + 1), Math.min(mutedUntil - Date.now() + 50, 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [mutedUntil]);
 
   useEffect(() => {
     ta.current?.focus();
@@ -499,6 +540,8 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // keys of an input method's composition (Enter picks a candidate) are not ours
+    if (e.nativeEvent.isComposing || e.keyCode === 229 || composing.current) return;
     if (options.length && mentionQuery !== null) {
       if (e.key === 'ArrowDown') {
         e.preventDefault();
@@ -521,7 +564,7 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
         return;
       }
     }
-    if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
+    if (e.key !== 'Enter') return;
     const ctrl = e.ctrlKey || e.metaKey;
     const sendNow = settings.sendKey === 'enter' ? !ctrl && !e.shiftKey : ctrl;
     if (sendNow) {
@@ -603,6 +646,8 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
           disabled={blocked}
           onChange={(e) => onChange(e.target.value, e.target.selectionStart)}
           onKeyDown={onKeyDown}
+          onCompositionStart={() => (composing.current = true)}
+          onCompositionEnd={() => setTimeout(() => (composing.current = false), 0)}
           onClick={(e) => updateMention(text, (e.target as HTMLTextAreaElement).selectionStart)}
         />
         <button type="button" className="primary send-btn" onClick={send} disabled={blocked || !text.trim()}>

@@ -355,20 +355,19 @@ export function GroupInfoPanel({
             {members.map((m) => {
               const dn = displayName(state, m.user_id, groupId);
               const muted = m.muted_until > Date.now();
+              const mutedText = muted ? t('group.mutedUntil', { time: formatDateTime(m.muted_until) }) : '';
+              const label = [t('group.memberActions', { name: dn }), m.role !== 'member' ? t(`group.role.${m.role}`) : '', mutedText].filter(Boolean).join(', ');
               return (
                 <li key={m.user_id}>
-                  <button
-                    type="button"
-                    className="member"
-                    onDoubleClick={() => setMember(m)}
-                    onClick={() => setMember(m)}
-                    aria-label={t('group.memberActions', { name: dn })}
-                    data-user-id={m.user_id}
-                  >
+                  <button type="button" className="member" onClick={() => setMember(m)} aria-label={label} data-user-id={m.user_id}>
                     <Avatar name={dn} id={m.user_id} src={m.avatar} size="sm" presence={m.presence} />
                     <span className="member-name">{dn}</span>
                     {m.role !== 'member' && <span className={`role-tag role-${m.role}`}>{t(`group.role.${m.role}`)}</span>}
-                    {muted && <span className="tag warn small">{t('group.mutedUntil', { time: formatDateTime(m.muted_until) })}</span>}
+                    {muted && (
+                      <span className="tag warn small" title={mutedText}>
+                        {t('group.mutedShort')}
+                      </span>
+                    )}
                   </button>
                 </li>
               );

@@ -2,17 +2,12 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ProtoError } from '../proto/client';
 import { hueOf, initial } from '../format';
 import { useI18n, type MsgKey, type Translate } from '../i18n';
+import { errorMessage } from '../i18n/errors';
 import type { Presence } from '../proto/types';
 
-/** A readable text for an error: the localized code, the field, and the server's message. */
+/** A readable text for an error, by its code (the server's own words only in English). */
 export function errorText(t: Translate, e: unknown): string {
-  if (e instanceof ProtoError) {
-    const key = `err.${e.code}` as MsgKey;
-    const base = t(key) === key ? t('common.error') : t(key);
-    const field = e.field ? ' ' + t('err.field', { field: e.field }) : '';
-    const detail = e.fromServer && e.message && e.code !== 'unauthorized' ? `: ${e.message}` : '';
-    return base + field + detail;
-  }
+  if (e instanceof ProtoError) return errorMessage(t, e);
   return t('common.error');
 }
 
@@ -77,7 +72,11 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
     }
   };
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div
+      className="modal-backdrop"
+      // not the second press of a double click that opened the dialog with its first
+      onMouseDown={(e) => e.target === e.currentTarget && e.detail < 2 && onClose()}
+    >
       <div className={`modal${wide ? ' modal-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref} onKeyDown={onKeyDown}>
         <div className="modal-head">
           <h2 id={titleId}>{title}</h2>

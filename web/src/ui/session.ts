@@ -219,7 +219,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
           type: 'pendingFailed',
           key: chat.key,
           client_id: msg.client_id,
-          failure: { code: err.code, message: err.message, until: err.until },
+          failure: { code: err.code, message: err.message, until: err.until, fromServer: err.fromServer },
         });
       }
     },
