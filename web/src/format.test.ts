@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, dayLabel, formatDuration, formatListTime, initial, parseDateInput, titleWithBadge } from './format';
+import { dayKey, dayLabel, formatDuration, formatListTime, initial, parseDateInput, titleWithBadge, truncateUtf8, usableImageSrc, utf8Length } from './format';
 
 const now = new Date(2026, 10, 30, 15, 0).getTime(); // 30 Nov 2026, local
 const words = { today: 'Today', yesterday: 'Yesterday' };
@@ -43,5 +43,32 @@ describe('format', () => {
     expect(titleWithBadge(0)).toBe('Parley');
     expect(titleWithBadge(3)).toBe('(3) Parley');
     expect(titleWithBadge(120)).toBe('(99+) Parley');
+  });
+});
+
+describe('avatar sources', () => {
+  const page = 'https://chat.example.com/app';
+  it('allow data: images and the page origin only', () => {
+    expect(usableImageSrc('data:image/png;base64,AAAA', page)).toBe(true);
+    expect(usableImageSrc('/files/a.png', page)).toBe(true);
+    expect(usableImageSrc('https://chat.example.com/a.png', page)).toBe(true);
+    expect(usableImageSrc('/\\evil.com/x.png', page)).toBe(false);
+    expect(usableImageSrc('//evil.com/x.png', page)).toBe(false);
+    expect(usableImageSrc('https://evil.com/x.png', page)).toBe(false);
+    expect(usableImageSrc('javascript:alert(1)', page)).toBe(false);
+    expect(usableImageSrc('', page)).toBe(false);
+  });
+});
+
+describe('UTF-8 limits', () => {
+  it('count and cut by bytes, never inside a character', () => {
+    expect(utf8Length('ab')).toBe(2);
+    expect(utf8Length('菠萝')).toBe(6);
+    expect(utf8Length('👋')).toBe(4);
+    expect(truncateUtf8('abc', 64)).toBe('abc');
+    expect(truncateUtf8('菠萝菠萝', 7)).toBe('菠萝');
+    expect(truncateUtf8('a👋b', 4)).toBe('a');
+    expect(truncateUtf8('a👋b', 5)).toBe('a👋');
+    expect(utf8Length(truncateUtf8('搜'.repeat(40), 64))).toBe(63);
   });
 });

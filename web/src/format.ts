@@ -81,3 +81,38 @@ export function hueOf(id: number): number {
 export function titleWithBadge(count: number, base = 'Parley'): string {
   return count > 0 ? `(${count > 99 ? '99+' : count}) ${base}` : base;
 }
+
+/**
+ * Whether an avatar reference can be shown as an image under the page's CSP: a data: image
+ * or a URL on the page's own origin (whatever its spelling: `/\\evil.example/x.png` is not).
+ */
+export function usableImageSrc(src: string | undefined, pageHref: string): boolean {
+  if (!src) return false;
+  if (src.startsWith('data:image/')) return true;
+  try {
+    const base = new URL(pageHref);
+    const u = new URL(src, base);
+    return u.origin === base.origin && (u.protocol === 'http:' || u.protocol === 'https:');
+  } catch {
+    return false;
+  }
+}
+
+/** The length of a string in UTF-8 bytes (the server's limits are bytes). */
+export function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+/** The longest prefix of `s` of at most `maxBytes` UTF-8 bytes, never splitting a character. */
+export function truncateUtf8(s: string, maxBytes: number): string {
+  if (utf8Length(s) <= maxBytes) return s;
+  let n = 0;
+  let out = '';
+  for (const ch of s) {
+    const b = utf8Length(ch);
+    if (n + b > maxBytes) break;
+    n += b;
+    out += ch;
+  }
+  return out;
+}

@@ -225,14 +225,20 @@ describe('ParleyClient', () => {
     expect(states).toEqual(['reconnecting', 'online']);
   });
 
-  it('waits at least reconnect_after_ms after server_shutdown', async () => {
-    const { sockets, s } = await loggedIn({ backoffBaseMs: 100 });
-    s.frame({ type: 'server_shutdown', data: { message: 'restarting', reconnect_after_ms: 2000 } });
-    s.serverClose(1012);
-    vi.advanceTimersByTime(1999);
-    expect(sockets.length).toBe(1);
-    vi.advanceTimersByTime(1);
-    expect(sockets.length).toBe(2);
+  it('waits reconnect_after_ms after server_shutdown, plus a jittered backoff', async () => {
+    for (const [r, wait] of [
+      [0, 2050],
+      [1, 2100],
+    ] as const) {
+      const { sockets, s, client } = await loggedIn({ backoffBaseMs: 100, random: () => r });
+      s.frame({ type: 'server_shutdown', data: { message: 'restarting', reconnect_after_ms: 2000 } });
+      s.serverClose(1012);
+      vi.advanceTimersByTime(wait - 1);
+      expect(sockets.length).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(sockets.length).toBe(2);
+      client.stop();
+    }
   });
 
   for (const [code, reason] of [

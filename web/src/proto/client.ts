@@ -433,10 +433,10 @@ export class ParleyClient {
       );
       return;
     }
-    const delay = Math.max(
-      this.minNextDelay,
-      backoffDelay(this.attempt, this.opts.backoffBaseMs, this.opts.backoffMaxMs, this.opts.random),
-    );
+    // after server_shutdown: its reconnect_after_ms plus the jittered backoff, so that
+    // every client of the server does not come back at the same moment
+    const delay =
+      this.minNextDelay + backoffDelay(this.attempt, this.opts.backoffBaseMs, this.opts.backoffMaxMs, this.opts.random);
     this.minNextDelay = 0;
     this.attempt++;
     this.nextRetryAt = Date.now() + delay;

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { formatDateTime, parseDateInput } from '../format';
+import { formatDateTime, parseDateInput, utf8Length } from '../format';
 import { useI18n, type Lang } from '../i18n';
 import type { Gender, Message, OwnProfile, TextBody } from '../proto/types';
 import { conversationTitle, displayName } from '../state/store';
@@ -198,10 +198,14 @@ export function ProfileDialog({ onClose }: { onClose: () => void }) {
     avatar: p?.avatar ?? '',
   });
   const [saved, setSaved] = useState(false);
-  const { busy, error, run } = useAction();
+  const { busy, error, setError, run } = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
+    if (utf8Length(v.avatar) > 256) {
+      setError(`${t('err.too_large')} ${t('err.field', { field: t('profile.avatar') })}`);
+      return;
+    }
     const changed: Partial<OwnProfile> = {};
     for (const k of Object.keys(v) as Array<keyof typeof v>) {
       if (!p || v[k] !== p[k]) (changed as Record<string, string>)[k] = k === 'nickname' ? v[k].trim() : v[k];

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { formatDateTime } from '../format';
+import { formatDateTime, truncateUtf8 } from '../format';
 import { useI18n } from '../i18n';
 import type { Category, Friend, PublicProfile } from '../proto/types';
 import { displayName } from '../state/store';
@@ -297,7 +297,7 @@ export function AddFriendDialog({ initial, onClose, onOpenDirect }: { initial?: 
     e.preventDefault();
     setStatus('');
     void search.run(async () => {
-      const r = await api.call('user_search', { query: query.trim(), limit: 20 });
+      const r = await api.call('user_search', { query: truncateUtf8(query.trim(), 64), limit: 20 });
       setResults(r.users);
       setSelected(r.users.length === 1 ? r.users[0] : null);
     });

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { formatDateTime } from '../format';
+import { formatDateTime, utf8Length } from '../format';
 import { useI18n, type MsgKey } from '../i18n';
 import type { GroupEditable, GroupMember, GroupProfile, GroupRole, InvitePolicy, JoinPolicy, PublicProfile } from '../proto/types';
 import { displayName, myGroups } from '../state/store';
@@ -445,13 +445,17 @@ function EditGroupDialog({ group, onClose }: { group: GroupProfile; onClose: () 
     member_limit: group.member_limit,
     full_history: group.full_history,
   });
-  const { busy, error, run } = useAction();
+  const { busy, error, setError, run } = useAction();
   return (
     <Modal title={t('group.edit')} onClose={onClose}>
       <form
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
+          if (utf8Length(v.avatar ?? '') > 512) {
+            setError(`${t('err.too_large')} ${t('err.field', { field: t('group.avatar') })}`);
+            return;
+          }
           const changed: GroupEditable = {};
           for (const k of Object.keys(v) as Array<keyof GroupEditable>) {
             if (v[k] !== group[k]) (changed as Record<string, unknown>)[k] = v[k];

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnState } from '../proto/client';
 import type { GroupProfile, Message, PresenceChoice, PublicProfile, TextBody } from '../proto/types';
-import { formatDateTime, formatListTime, titleWithBadge } from '../format';
+import { formatDateTime, formatListTime, titleWithBadge, truncateUtf8 } from '../format';
 import { useI18n, type MsgKey } from '../i18n';
 import {
   conversationTitle,
@@ -429,8 +429,8 @@ function SearchResults({
     setErr('');
     const timer = setTimeout(async () => {
       const [u, g] = await Promise.allSettled([
-        api.call('user_search', { query: query.slice(0, 64), limit: 20 }),
-        api.call('group_search', { query: query.slice(0, 64), limit: 20 }),
+        api.call('user_search', { query: truncateUtf8(query, 64), limit: 20 }),
+        api.call('group_search', { query: truncateUtf8(query, 64), limit: 20 }),
       ]);
       if (!alive) return;
       setUsers(u.status === 'fulfilled' ? u.value.users : []);

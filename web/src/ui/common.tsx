@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ProtoError } from '../proto/client';
-import { hueOf, initial } from '../format';
+import { hueOf, initial, usableImageSrc } from '../format';
 import { useI18n, type MsgKey, type Translate } from '../i18n';
 import { errorMessage } from '../i18n/errors';
 import type { Presence } from '../proto/types';
@@ -13,7 +13,7 @@ export function errorText(t: Translate, e: unknown): string {
 
 /** Avatar: an image when the reference is a same-origin or data: URL (the CSP allows no others), else a letter. */
 export function Avatar({ name, id, src, size = 'md', presence }: { name: string; id: number; src?: string; size?: 'sm' | 'md' | 'lg'; presence?: Presence }) {
-  const usable = !!src && (src.startsWith('data:image/') || (src.startsWith('/') && !src.startsWith('//')));
+  const usable = usableImageSrc(src, window.location.href);
   return (
     <span className={`avatar avatar-${size}`} aria-hidden="true" data-hue={hueOf(id) % 12}>
       {usable ? <img src={src} alt="" /> : <span className="avatar-letter">{initial(name)}</span>}
