@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../proto/types';
-import { convKey, displayName, initialState, needsRead, reducer, sortedConversations, userKey, type AppState } from './store';
+import { convKey, displayName, initialState, joinResponseNotice, needsRead, reducer, sortedConversations, userKey, type AppState } from './store';
 
 const ME = 10001;
 
@@ -229,5 +229,20 @@ describe('a direct chat begun before its conversation existed', () => {
     expect(s.logs[key]).toBeUndefined();
     expect(s.logs[convKey(5)].pending).toEqual([]);
     expect(s.logs[convKey(5)].items.map((m) => [m.seq, m.delivery])).toEqual([[1, 'sent']]);
+  });
+});
+
+describe('group join responses', () => {
+  const ev = { request_id: 31, group_id: 7, group_name: 'Hiking', accepted: true, reason: '' };
+  const req = { request_id: 31, group_id: 7, group_name: 'Hiking', user: { user_id: ME, username: 'alice', nickname: 'A', avatar: '' }, inviter_id: 0, note: '', status: 'accepted' as const, reason: '', created_at: 1, decided_at: 2 };
+
+  it('tell the requester, found among its own requests', () => {
+    expect(joinResponseNotice(ev, [req], {}, 5)).toMatchObject({ role: 'requester', name: 'Hiking', subject: 7, accepted: true });
+  });
+
+  it('tell the inviter otherwise, naming the invitee when invited from here', () => {
+    expect(joinResponseNotice(ev, [], { 31: 10003 }, 5)).toMatchObject({ role: 'inviter', invitee: 10003 });
+    expect(joinResponseNotice({ ...ev, accepted: false }, [], {}, 5)).toMatchObject({ role: 'inviter', accepted: false });
+    expect(joinResponseNotice(ev, [], {}, 5).invitee).toBeUndefined();
   });
 });

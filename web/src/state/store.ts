@@ -45,6 +45,30 @@ export interface Notice {
   subject: number;
   name: string;
   at: number;
+  /** group_join_response: whether this user asked (requester) or invited someone (inviter) */
+  role?: 'requester' | 'inviter';
+  /** the invited user's id, when this client made the invitation */
+  invitee?: number;
+}
+
+/**
+ * The notice for a `group_join_response`: to the requester ("You joined") when the request
+ * is among one's own (`outgoing`), else to the inviter (who knows the invitee only when
+ * the invitation was made here).
+ */
+export function joinResponseNotice(ev: Events['group_join_response'], outgoing: GroupJoinRequest[], invited: Record<number, number>, now: number): Notice {
+  const mine = outgoing.some((r) => r.request_id === ev.request_id);
+  return {
+    id: `gr:${ev.request_id}`,
+    kind: 'group_join_response',
+    accepted: ev.accepted,
+    reason: ev.reason,
+    subject: ev.group_id,
+    name: ev.group_name,
+    at: now,
+    role: mine ? 'requester' : 'inviter',
+    ...(!mine && invited[ev.request_id] ? { invitee: invited[ev.request_id] } : {}),
+  };
 }
 
 export interface AppState {
@@ -60,6 +84,8 @@ export interface AppState {
   friendsLoaded: boolean;
   friendRequests: { incoming: FriendRequestIn[]; outgoing: FriendRequestOut[] };
   groupRequests: { incoming: GroupJoinRequest[]; outgoing: GroupJoinRequest[] };
+  /** invitations made here that wait for approval: request id -> invited user */
+  invited: Record<number, number>;
   notices: Notice[];
   groups: Record<number, GroupProfile>;
   members: Record<number, GroupMember[]>;
@@ -86,6 +112,7 @@ export const initialState: AppState = {
   friendsLoaded: false,
   friendRequests: { incoming: [], outgoing: [] },
   groupRequests: { incoming: [], outgoing: [] },
+  invited: {},
   notices: [],
   groups: {},
   members: {},
@@ -128,6 +155,7 @@ export type Action =
   | { type: 'groupRequests'; incoming: GroupJoinRequest[]; outgoing: GroupJoinRequest[] }
   | { type: 'groupRequestIn'; req: GroupJoinRequest }
   | { type: 'groupRequestDone'; request_id: number }
+  | { type: 'invited'; request_id: number; user_id: number }
   | { type: 'notice'; notice: Notice }
   | { type: 'noticeDismissed'; id: string }
   | { type: 'groupInfo'; group: GroupProfile }
@@ -543,6 +571,8 @@ export function reducer(state: AppState, action: Action): AppState {
           incoming: state.groupRequests.incoming.filter((r) => r.request_id !== action.request_id),
         },
       };
+    case 'invited':
+      return { ...state, invited: { ...state.invited, [action.request_id]: action.user_id } };
     case 'notice':
       return { ...state, notices: [action.notice, ...state.notices.filter((n) => n.id !== action.notice.id)].slice(0, 50) };
     case 'noticeDismissed':

@@ -587,6 +587,7 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
   };
 
   const blocked = disabled || mutedAll || !!mutedUntil;
+  const mentionOpen = options.length > 0 && mentionQuery !== null;
   return (
     <div className="composer">
       {disabled && <p className="composer-note">{t('chat.left')}</p>}
@@ -609,7 +610,7 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
           ))}
         </div>
       )}
-      {options.length > 0 && mentionQuery !== null && (
+      {mentionOpen && (
         <ul className="mention-list" role="listbox" aria-label={t('chat.mentionList')} id={`mentions-${target.key}`}>
           {options.map((o, i) => (
             <li
@@ -640,9 +641,12 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
           maxLength={4000}
           placeholder={t('chat.placeholder')}
           aria-describedby={hintId}
+          // in a group the box is a combobox: @ opens the list of members to mention
+          role={isGroup ? 'combobox' : undefined}
+          aria-expanded={isGroup ? mentionOpen : undefined}
           aria-autocomplete={isGroup ? 'list' : undefined}
-          aria-controls={options.length ? `mentions-${target.key}` : undefined}
-          aria-activedescendant={options.length && mentionQuery !== null ? `mention-${target.key}-${options[mentionIdx]?.id}` : undefined}
+          aria-controls={mentionOpen ? `mentions-${target.key}` : undefined}
+          aria-activedescendant={mentionOpen ? `mention-${target.key}-${options[mentionIdx]?.id}` : undefined}
           disabled={blocked}
           onChange={(e) => onChange(e.target.value, e.target.selectionStart)}
           onKeyDown={onKeyDown}

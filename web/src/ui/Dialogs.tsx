@@ -16,6 +16,7 @@ export function NotificationsDialog({ onClose, onOpenDirect, onOpenGroup }: { on
   const { error, run, busy } = useAction();
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [cats, setCats] = useState<Record<number, number>>({});
+  const [info, setInfo] = useState('');
   const nothing = !state.friendRequests.incoming.length && !state.groupRequests.incoming.length && !state.notices.length;
   const outgoing = state.friendRequests.outgoing.slice(0, 10);
   return (
@@ -102,8 +103,7 @@ export function NotificationsDialog({ onClose, onOpenDirect, onOpenGroup }: { on
                   aria-label={`${t('notif.accept')}: ${r.user.nickname} → ${r.group_name}`}
                   onClick={() =>
                     void run(async () => {
-                      await api.call('group_respond', { request_id: r.request_id, accept: true });
-                      api.dispatch({ type: 'groupRequestDone', request_id: r.request_id });
+                      setInfo((await api.respondGroup(r.request_id, true)) === 'decided' ? t('notif.alreadyDecided') : '');
                     })
                   }
                 >
@@ -115,8 +115,7 @@ export function NotificationsDialog({ onClose, onOpenDirect, onOpenGroup }: { on
                   aria-label={`${t('notif.reject')}: ${r.user.nickname} → ${r.group_name}`}
                   onClick={() =>
                     void run(async () => {
-                      await api.call('group_respond', { request_id: r.request_id, accept: false });
-                      api.dispatch({ type: 'groupRequestDone', request_id: r.request_id });
+                      setInfo((await api.respondGroup(r.request_id, false)) === 'decided' ? t('notif.alreadyDecided') : '');
                     })
                   }
                 >
@@ -137,9 +136,13 @@ export function NotificationsDialog({ onClose, onOpenDirect, onOpenGroup }: { on
                   ? n.accepted
                     ? t('notif.friendAccepted', { name: n.name })
                     : t('notif.friendRejected', { name: n.name })
-                  : n.accepted
-                    ? t('notif.groupAccepted', { group: n.name })
-                    : t('notif.groupRejected', { group: n.name })}
+                  : n.role === 'inviter'
+                    ? n.invitee
+                      ? t(n.accepted ? 'notif.inviteeJoined' : 'notif.inviteeDeclined', { user: displayName(state, n.invitee), group: n.name })
+                      : t(n.accepted ? 'notif.inviteAccepted' : 'notif.inviteDeclined', { group: n.name })
+                    : n.accepted
+                      ? t('notif.groupAccepted', { group: n.name })
+                      : t('notif.groupRejected', { group: n.name })}
               </div>
               {n.reason && <div className="muted small">{n.reason}</div>}
               <div className="button-row">
@@ -166,6 +169,7 @@ export function NotificationsDialog({ onClose, onOpenDirect, onOpenGroup }: { on
         ))}
       </ul>
       {error && <p className="error" role="alert">{error}</p>}
+      {info && !error && <p className="success" role="status">{info}</p>}
       {outgoing.length > 0 && (
         <section>
           <h3>{t('notif.outgoing')}</h3>

@@ -186,7 +186,10 @@ export function JoinGroupDialog({ initial, onClose, onOpenGroup }: { initial?: G
               if (r.status === 'joined') {
                 setStatus(t('group.joined'));
                 await api.refreshConversations();
-              } else setStatus(t('group.pending'));
+              } else {
+                setStatus(t('group.pending'));
+                void api.refreshGroupRequests().catch(() => {});
+              }
             });
           }}
         >
@@ -264,6 +267,14 @@ export function GroupInfoPanel({
       if (done) setMsg(done);
     });
 
+  const answer = (requestId: number, accept: boolean) =>
+    void run(async () => {
+      setMsg('');
+      const r = await api.respondGroup(requestId, accept);
+      await Promise.all([api.loadGroup(groupId), api.loadMembers(groupId)]);
+      if (r === 'decided') setMsg(t('notif.alreadyDecided'));
+    });
+
   return (
     <aside className="side-panel" aria-label={t('group.info')}>
       <div className="side-head">
@@ -327,16 +338,10 @@ export function GroupInfoPanel({
                     {r.inviter_id ? t('notif.groupInvite', { name: r.user.nickname, group: r.group_name }) : t('notif.groupRequest', { name: r.user.nickname, group: r.group_name })}
                     {r.note && <span className="muted"> · {r.note}</span>}
                   </span>
-                  <button type="button" className="primary small" onClick={() => act(async () => {
-                    await api.call('group_respond', { request_id: r.request_id, accept: true });
-                    api.dispatch({ type: 'groupRequestDone', request_id: r.request_id });
-                  })}>
+                  <button type="button" className="primary small" onClick={() => answer(r.request_id, true)}>
                     {t('notif.accept')}
                   </button>
-                  <button type="button" className="small" onClick={() => act(async () => {
-                    await api.call('group_respond', { request_id: r.request_id, accept: false });
-                    api.dispatch({ type: 'groupRequestDone', request_id: r.request_id });
-                  })}>
+                  <button type="button" className="small" onClick={() => answer(r.request_id, false)}>
                     {t('notif.reject')}
                   </button>
                 </li>
@@ -496,6 +501,7 @@ function InviteDialog({ groupId, onClose }: { groupId: number; onClose: () => vo
           e.preventDefault();
           void run(async () => {
             const r = await api.call('group_invite', { group_id: groupId, user_id: who });
+            if (r.status !== 'joined' && r.request_id) api.dispatch({ type: 'invited', request_id: r.request_id, user_id: who });
             setStatus(r.status === 'joined' ? t('group.joined') : t('group.pending'));
             void api.loadMembers(groupId);
           });

@@ -265,7 +265,7 @@ export function Main({ conn, onLogout }: { conn: ConnState; onLogout: () => void
                   role="tab"
                   id={`tab-${k}`}
                   aria-selected={tab === k}
-                  aria-controls={`panel-${k}`}
+                  aria-controls={tab === k ? `panel-${k}` : undefined}
                   tabIndex={tab === k ? 0 : -1}
                   className={tab === k ? 'tab active' : 'tab'}
                   onClick={() => setTab(k)}

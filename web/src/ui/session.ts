@@ -2,10 +2,10 @@
 // the resync after reconnects, and the actions the UI calls (send, history, read, ...).
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type Dispatch } from 'react';
 import { ProtoError, type ParleyClient, type SessionInfo } from '../proto/client';
-import type { RequestData, RequestType, ResponseResult, TextBody } from '../proto/types';
+import type { GroupJoinRequest, RequestData, RequestType, ResponseResult, TextBody } from '../proto/types';
 import { afterSendError, minSeq, type ChatMessage } from '../state/messages';
 import { planResync, snapshotForResync } from '../state/resync';
-import { convKey, needsRead, type Action, type AppState, type ChatKey } from '../state/store';
+import { convKey, joinResponseNotice, needsRead, type Action, type AppState, type ChatKey } from '../state/store';
 
 /** A chat the user has open: a conversation, or a direct chat with a user not yet talked to. */
 export interface ChatTarget {
@@ -51,6 +51,8 @@ export interface Api {
   refreshBlocked(): Promise<void>;
   loadGroup(groupId: number): Promise<void>;
   loadMembers(groupId: number): Promise<void>;
+  /** Answers a join request; 'decided' when another admin answered it first. */
+  respondGroup(requestId: number, accept: boolean): Promise<'done' | 'decided'>;
 }
 
 export const ApiContext = createContext<Api | null>(null);
@@ -100,6 +102,25 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
     const r = await client.request('blocks_list', {});
     dispatch({ type: 'blocked', users: r.users });
   }, [client, dispatch]);
+
+  const respondGroup = useCallback(
+    async (requestId: number, accept: boolean): Promise<'done' | 'decided'> => {
+      try {
+        await client.request('group_respond', { request_id: requestId, accept });
+        dispatch({ type: 'groupRequestDone', request_id: requestId });
+        return 'done';
+      } catch (e) {
+        if (!(e instanceof ProtoError) || (e.code !== 'conflict' && e.code !== 'not_found')) throw e;
+        // decided elsewhere (or, for conflict, the group is full): see which
+        const r = await client.request('group_requests', {});
+        dispatch({ type: 'groupRequests', incoming: r.incoming, outgoing: r.outgoing });
+        if (r.incoming.some((x) => x.request_id === requestId && x.status === 'pending')) throw e;
+        dispatch({ type: 'groupRequestDone', request_id: requestId });
+        return 'decided';
+      }
+    },
+    [client, dispatch],
+  );
 
   const loadGroup = useCallback(
     async (groupId: number) => {
@@ -293,18 +314,16 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
       }),
       client.on('group_join_request', (req) => dispatch({ type: 'groupRequestIn', req })),
       client.on('group_join_response', (ev) => {
-        dispatch({
-          type: 'notice',
-          notice: {
-            id: `gr:${ev.request_id}`,
-            kind: 'group_join_response',
-            accepted: ev.accepted,
-            reason: ev.reason,
-            subject: ev.group_id,
-            name: ev.group_name,
-            at: Date.now(),
-          },
-        });
+        // one's own requests tell whether this is the requester or the inviter
+        const notify = (outgoing: GroupJoinRequest[]) =>
+          dispatch({ type: 'notice', notice: joinResponseNotice(ev, outgoing, stateRef.current.invited, Date.now()) });
+        client
+          .request('group_requests', {})
+          .then((r) => {
+            dispatch({ type: 'groupRequests', incoming: r.incoming, outgoing: r.outgoing });
+            notify(r.outgoing);
+          })
+          .catch(() => notify(stateRef.current.groupRequests.outgoing));
         if (ev.accepted) void refreshConversations().catch(() => {});
       }),
     ];
@@ -408,6 +427,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
       refreshBlocked,
       loadGroup,
       loadMembers,
+      respondGroup,
     }),
     [
       client,
@@ -426,6 +446,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
       refreshBlocked,
       loadGroup,
       loadMembers,
+      respondGroup,
     ],
   );
 }
