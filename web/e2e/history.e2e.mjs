@@ -1,5 +1,17 @@
-// Infinite scroll back through a long history, jump to latest, and message search.
-import { api, e2e, expect, login } from './lib.mjs';
+// Infinite scroll back through a long history, jump to latest, message search, and a
+// search hit shown in its conversation (loaded first when older than what is there).
+import { api, connected, e2e, expect, login } from './lib.mjs';
+
+/** Whether the element `sel` inside the scrolling `log` is within its visible part. */
+function inView(log, sel) {
+  return log.evaluate((el, s) => {
+    const m = el.querySelector(s);
+    if (!m) return false;
+    const a = el.getBoundingClientRect();
+    const b = m.getBoundingClientRect();
+    return b.bottom > a.top && b.top < a.bottom;
+  }, sel);
+}
 
 await e2e('history', async (t) => {
   const bob = await api(t.server, 'login', { username: 'bob', password: 'parley-demo-1', device: 'script' });
@@ -31,6 +43,26 @@ await e2e('history', async (t) => {
   await a.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
   await a.page.getByRole('list', { name: 'Search results' }).getByText('the secret word is pineapple 菠萝').waitFor();
   await t.shot(a.page, 'search.png');
+  await a.page.getByRole('list', { name: 'Search results' }).getByText('the secret word is pineapple 菠萝').click();
+  await log.locator('[data-seq="7"]').waitFor();
+  expect(await inView(log, '[data-seq="7"]'), 'the hit is not scrolled into view');
+  t.step('clicking a hit shows the message in the conversation');
+
+  // after a reload only the newest page is there: the hit's page is loaded first
+  await a.page.reload();
+  await connected(a.page);
+  await a.page.getByRole('list', { name: 'Messages' }).getByRole('button').first().click();
+  await log.locator('[data-seq="95"]').waitFor();
+  expect((await log.locator('[data-seq="7"]').count()) === 0, 'the old page is still there after a reload');
+  await a.page.getByRole('button', { name: 'Search messages' }).click();
+  await a.page.getByLabel('Keyword').fill('pineapple');
+  await a.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+  await a.page.getByRole('list', { name: 'Search results' }).getByText('the secret word is pineapple 菠萝').click();
+  await log.locator('[data-seq="7"]').waitFor();
+  await a.page.waitForTimeout(300);
+  expect(await inView(log, '[data-seq="7"]'), 'the loaded hit is not scrolled into view');
+  t.step('a hit older than what is loaded is loaded and shown');
+
   await a.page.getByLabel('Keyword').fill('no-such-word-anywhere');
   await a.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
   await a.page.getByRole('list', { name: 'Search results' }).getByText('pineapple').waitFor({ state: 'detached' });

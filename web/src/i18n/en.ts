@@ -175,6 +175,7 @@ export const en = {
   'msgsearch.none': 'No messages found',
   'msgsearch.need': 'Enter a keyword or a date',
   'msgsearch.results': 'Search results',
+  'msgsearch.show': 'Show in the conversation',
   'msgsearch.open': 'Open conversation',
 
   'friends.default': 'My friends',

@@ -177,6 +177,7 @@ export const zh: Record<MsgKey, string> = {
   'msgsearch.none': '没有找到消息',
   'msgsearch.need': '请输入关键词或日期',
   'msgsearch.results': '搜索结果',
+  'msgsearch.show': '在会话中查看',
   'msgsearch.open': '打开会话',
 
   'friends.default': '我的好友',

@@ -46,14 +46,17 @@ export function ChatPane({
   onBack,
   onOpenDirect,
   onAddFriend,
-  onOpenConversation,
+  onJump,
+  jump,
   onClosed,
 }: {
   target: ChatTarget;
   onBack: () => void;
   onOpenDirect: (id: number) => void;
   onAddFriend: (u: PublicProfile) => void;
-  onOpenConversation: (cid: number) => void;
+  /** show entry `seq` of conversation `cid` (a search hit) */
+  onJump: (cid: number, seq: number) => void;
+  jump?: { seq: number; n: number };
   onClosed: () => void;
 }) {
   const { t } = useI18n();
@@ -168,7 +171,7 @@ export function ChatPane({
       </header>
       <div className="chat-body">
         <div className="chat-main">
-          <MessageList target={target} title={title} onAtBottom={setAtBottom} />
+          <MessageList target={target} title={title} onAtBottom={setAtBottom} jump={jump} />
           <Composer target={target} disabled={left} />
         </div>
         {panel === 'info' && isGroup && (
@@ -176,14 +179,24 @@ export function ChatPane({
         )}
         {panel === 'info' && !isGroup && <FriendInfoPanel userId={target.peer_id} onClose={() => setPanel(null)} onAddFriend={onAddFriend} onGone={onClosed} />}
         {panel === 'search' && (
-          <MessageSearchPanel conversationId={target.conversation_id} onClose={() => setPanel(null)} onOpenConversation={onOpenConversation} />
+          <MessageSearchPanel conversationId={target.conversation_id} onClose={() => setPanel(null)} onJump={onJump} />
         )}
       </div>
     </div>
   );
 }
 
-function MessageList({ target, title, onAtBottom }: { target: ChatTarget; title: string; onAtBottom: (b: boolean) => void }) {
+function MessageList({
+  target,
+  title,
+  onAtBottom,
+  jump,
+}: {
+  target: ChatTarget;
+  title: string;
+  onAtBottom: (b: boolean) => void;
+  jump?: { seq: number; n: number };
+}) {
   const { t } = useI18n();
   const api = useApi();
   const { state } = api;
@@ -227,6 +240,36 @@ function MessageList({ target, title, onAtBottom }: { target: ChatTarget; title:
     }
     prev.current = { first, count: items.length, height: el.scrollHeight, lastKey };
   }, [items, api.myId]);
+
+  // a search hit: load back to it, scroll it into view and mark it for a moment
+  const [focusSeq, setFocusSeq] = useState(0);
+  const [flashSeq, setFlashSeq] = useState(0);
+  useEffect(() => {
+    if (!jump || !target.conversation_id) return;
+    let alive = true;
+    api
+      .loadUntil(target.conversation_id, jump.seq)
+      .then((found) => alive && found && setFocusSeq(jump.seq))
+      .catch(() => {});
+    return () => {
+      alive = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jump?.n, target.conversation_id]);
+  useEffect(() => {
+    if (!focusSeq) return;
+    const el = ref.current?.querySelector(`[data-seq="${focusSeq}"]`);
+    if (!el) return; // not rendered yet: tried again when items change
+    atBottomRef.current = false;
+    el.scrollIntoView({ block: 'center' });
+    setFlashSeq(focusSeq);
+    setFocusSeq(0);
+  }, [focusSeq, items]);
+  useEffect(() => {
+    if (!flashSeq) return;
+    const timer = setTimeout(() => setFlashSeq(0), 2000);
+    return () => clearTimeout(timer);
+  }, [flashSeq]);
 
   const loadOlder = useCallback(async () => {
     if (!target.conversation_id || olderBusy || !log.hasMoreBefore || !log.loaded) return;
@@ -335,6 +378,7 @@ function MessageList({ target, title, onAtBottom }: { target: ChatTarget; title:
                 </div>
               ) : (
                 <MessageRow
+                  flash={m.seq === flashSeq}
                   m={m}
                   mine={mine}
                   isGroup={isGroup}
@@ -366,6 +410,7 @@ function MessageList({ target, title, onAtBottom }: { target: ChatTarget; title:
 }
 
 function MessageRow({
+  flash,
   m,
   mine,
   isGroup,
@@ -377,6 +422,7 @@ function MessageRow({
   onResend,
   onDiscard,
 }: {
+  flash?: boolean;
   m: ChatMessage;
   mine: boolean;
   isGroup: boolean;
@@ -397,7 +443,7 @@ function MessageRow({
   const shownState = mine ? (delivery === 'read' && !showRead ? 'sent' : delivery) : undefined;
   return (
     <div
-      className={`msg ${mine ? 'mine' : 'theirs'}${mentioned ? ' mentioned' : ''}${m.delivery === 'failed' ? ' failed' : ''}`}
+      className={`msg ${mine ? 'mine' : 'theirs'}${mentioned ? ' mentioned' : ''}${m.delivery === 'failed' ? ' failed' : ''}${flash ? ' flash' : ''}`}
       data-seq={m.seq || undefined}
       data-client-id={m.client_id}
       data-state={shownState}

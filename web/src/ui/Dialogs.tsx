@@ -358,7 +358,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-export function MessageSearchPanel({ conversationId, onClose, onOpenConversation }: { conversationId: number; onClose: () => void; onOpenConversation: (cid: number) => void }) {
+export function MessageSearchPanel({ conversationId, onClose, onJump }: { conversationId: number; onClose: () => void; onJump: (cid: number, seq: number) => void }) {
   const { t } = useI18n();
   const api = useApi();
   const [query, setQuery] = useState('');
@@ -433,12 +433,9 @@ export function MessageSearchPanel({ conversationId, onClose, onOpenConversation
                     {displayName(api.state, m.sender_id, c?.kind === 'group' ? m.conversation_id : undefined)} · {formatDateTime(m.created_at)}
                     {(!scope || !conversationId) && ` · ${where}`}
                   </div>
-                  <div className="hit-text">{(m.body as TextBody).text}</div>
-                  {m.conversation_id !== conversationId && (
-                    <button type="button" className="link small" onClick={() => onOpenConversation(m.conversation_id)}>
-                      {t('msgsearch.open')}
-                    </button>
-                  )}
+                  <button type="button" className="hit-text" title={t('msgsearch.show')} onClick={() => onJump(m.conversation_id, m.seq)}>
+                    {(m.body as TextBody).text}
+                  </button>
                 </li>
               );
             })}

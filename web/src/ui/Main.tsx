@@ -101,13 +101,17 @@ export function Main({ conn, onLogout }: { conn: ConnState; onLogout: () => void
   const [mobileChat, setMobileChat] = useState(false);
   const [presenceErr, setPresenceErr] = useState('');
 
+  // a search hit to show: open its conversation, and the chat scrolls to it
+  const [jump, setJump] = useState<{ cid: number; seq: number; n: number } | null>(null);
   const openDirect = useCallback((peer_id: number) => {
     setActive({ kind: 'direct', peer_id });
     setMobileChat(true);
+    setJump(null);
   }, []);
   const openGroup = useCallback((conversation_id: number) => {
     setActive({ kind: 'group', conversation_id });
     setMobileChat(true);
+    setJump(null);
   }, []);
   const openConversation = useCallback(
     (cid: number) => {
@@ -117,6 +121,14 @@ export function Main({ conn, onLogout }: { conn: ConnState; onLogout: () => void
       else openDirect(c.peer.user_id);
     },
     [api.state.conversations, openDirect, openGroup],
+  );
+
+  const jumpTo = useCallback(
+    (cid: number, seq: number) => {
+      openConversation(cid);
+      setJump((j) => ({ cid, seq, n: (j?.n ?? 0) + 1 }));
+    },
+    [openConversation],
   );
 
   const target: ChatTarget | null = useMemo(() => {
@@ -300,7 +312,8 @@ export function Main({ conn, onLogout }: { conn: ConnState; onLogout: () => void
             onBack={() => setMobileChat(false)}
             onOpenDirect={openDirect}
             onAddFriend={(user) => setDialog({ kind: 'addFriend', user })}
-            onOpenConversation={openConversation}
+            onJump={jumpTo}
+            jump={jump && target.conversation_id === jump.cid ? jump : undefined}
             onClosed={() => setActive(null)}
           />
         ) : (

@@ -43,6 +43,8 @@ export interface Api {
   resend(chat: ChatTarget, msg: ChatMessage): void;
   loadLatest(conversationId: number): Promise<void>;
   loadOlder(conversationId: number): Promise<void>;
+  /** Loads history back to entry `seq` (a search hit); false when it is not there. */
+  loadUntil(conversationId: number, seq: number): Promise<boolean>;
   markRead(conversationId: number): void;
   refreshConversations(): Promise<void>;
   refreshFriends(): Promise<void>;
@@ -65,6 +67,7 @@ export function useApi(): Api {
 
 const PAGE = 40;
 const SYNC_PAGE = 100;
+const JUMP_PAGE = 200;
 const MAX_SYNC_GAP = 500;
 
 export function useSessionApi(client: ParleyClient, state: AppState, dispatch: Dispatch<Action>): Api {
@@ -192,6 +195,28 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
       } finally {
         loading.current.delete(k);
       }
+    },
+    [client, dispatch],
+  );
+
+  const loadUntil = useCallback(
+    async (conversationId: number, seq: number): Promise<boolean> => {
+      const key = convKey(conversationId);
+      const log = stateRef.current.logs[key];
+      if (log?.loaded && log.items.some((m) => m.seq === seq)) return true;
+      // the log stays one run from the newest entry back: page back until seq is in it
+      let before = log?.loaded ? minSeq(log) : 0;
+      let more = log?.loaded ? log.hasMoreBefore : true;
+      for (let i = 0; i < 100 && more && (before === 0 || before > seq); i++) {
+        const r = await client.request(
+          'history',
+          before ? { conversation_id: conversationId, before_seq: before, limit: JUMP_PAGE } : { conversation_id: conversationId, limit: JUMP_PAGE },
+        );
+        dispatch({ type: 'history', key, entries: r.messages, hasMore: r.has_more });
+        more = r.has_more && r.messages.length > 0;
+        if (r.messages.length) before = before ? Math.min(before, r.messages[0].seq) : r.messages[0].seq;
+      }
+      return before > 0 && before <= seq;
     },
     [client, dispatch],
   );
@@ -419,6 +444,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
       resend,
       loadLatest,
       loadOlder,
+      loadUntil,
       markRead,
       refreshConversations,
       refreshFriends,
@@ -438,6 +464,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
       resend,
       loadLatest,
       loadOlder,
+      loadUntil,
       markRead,
       refreshConversations,
       refreshFriends,
