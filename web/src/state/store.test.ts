@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../proto/types';
-import { convKey, displayName, initialState, joinResponseNotice, needsRead, reducer, sortedConversations, userKey, type AppState } from './store';
+import { convKey, displayName, initialState, joinResponseNotice, memberOf, needsRead, reducer, sortedConversations, userKey, type AppState } from './store';
 
 const ME = 10001;
 
@@ -244,5 +244,18 @@ describe('group join responses', () => {
     expect(joinResponseNotice(ev, [], { 31: 10003 }, 5)).toMatchObject({ role: 'inviter', invitee: 10003 });
     expect(joinResponseNotice({ ...ev, accepted: false }, [], {}, 5)).toMatchObject({ role: 'inviter', accepted: false });
     expect(joinResponseNotice(ev, [], {}, 5).invitee).toBeUndefined();
+  });
+});
+
+describe('member lookup', () => {
+  it('indexes each member list once and follows a replaced list', () => {
+    const member = (user_id: number, card: string) => ({ user_id, username: `u${user_id}`, nickname: `N${user_id}`, avatar: '', role: 'member' as const, card, joined_at: 1, muted_until: 0, presence: 'online' as const });
+    let s = reducer(base(), { type: 'groupMembers', group_id: 7, members: [member(10002, 'Cap'), member(10003, '')] });
+    expect(memberOf(s, 7, 10003)?.nickname).toBe('N10003');
+    expect(displayName(s, 10002, 7)).toBe('Cap');
+    s = reducer(s, { type: 'groupMembers', group_id: 7, members: [member(10002, 'Boss')] });
+    expect(displayName(s, 10002, 7)).toBe('Boss');
+    expect(memberOf(s, 7, 10003)).toBeUndefined();
+    expect(memberOf(s, 8, 10002)).toBeUndefined();
   });
 });

@@ -626,22 +626,29 @@ export function totalUnread(state: AppState): number {
   return Object.values(state.conversations).reduce((n, c) => n + c.unread, 0);
 }
 
+// per member list (lists are replaced, never changed): user id -> member
+const memberIndex = new WeakMap<GroupMember[], Map<number, GroupMember>>();
+
+/** A member of a loaded group's list, by user id (indexed once per list). */
+export function memberOf(state: AppState, groupId: number, userId: number): GroupMember | undefined {
+  const list = state.members[groupId];
+  if (!list) return undefined;
+  let index = memberIndex.get(list);
+  if (!index) memberIndex.set(list, (index = new Map(list.map((m) => [m.user_id, m]))));
+  return index.get(userId);
+}
+
 /** The name to show for a user: group card (in that group), else remark, else nickname, else username. */
 export function displayName(state: AppState, userId: number, groupId?: number): string {
-  if (groupId !== undefined) {
-    const m = state.members[groupId]?.find((x) => x.user_id === userId);
-    if (m?.card) return m.card;
-  }
+  const m = groupId !== undefined ? memberOf(state, groupId, userId) : undefined;
+  if (m?.card) return m.card;
   const f = state.friends[userId];
   if (f?.remark) return f.remark;
   if (f?.nickname) return f.nickname;
   if (userId === state.me?.user_id && state.profile) return state.profile.nickname || state.profile.username;
   const u = state.users[userId];
   if (u) return u.nickname || u.username;
-  if (groupId !== undefined) {
-    const m = state.members[groupId]?.find((x) => x.user_id === userId);
-    if (m) return m.nickname || m.username;
-  }
+  if (m) return m.nickname || m.username;
   return `#${userId}`;
 }
 

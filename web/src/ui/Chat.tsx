@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { dayKey, dayLabel, formatClock, formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { ProtoError } from '../proto/client';
@@ -75,12 +75,12 @@ export function ChatPane({
   const [atBottom, setAtBottom] = useState(true);
   const visible = usePageVisible();
   const left = isGroup && !!state.leftGroups[gid];
+  const apiRef = useRef(api);
+  apiRef.current = api;
 
   // the newest page when opened (and again after a resync dropped a long gap); not again
   // on every change of the state when it fails: a group one is no longer in is gone, a
   // connection problem is tried again a few times
-  const apiRef = useRef(api);
-  apiRef.current = api;
   const [latestTry, setLatestTry] = useState(0);
   useEffect(() => {
     const cid = target.conversation_id;
@@ -103,12 +103,15 @@ export function ChatPane({
   }, [target.conversation_id, log.loaded, isGroup, latestTry]);
 
   // group members (names, cards, mentions) and profile
+  // (once when opened, then when a change marks them stale: not again when the fetch
+  // itself clears the mark)
   const stale = isGroup && !!state.groupsStale[gid];
   useEffect(() => {
     if (!isGroup || left) return;
-    void api.loadMembers(gid);
-    void api.loadGroup(gid).catch(() => {});
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    const s = apiRef.current.state;
+    if (!stale && s.groups[gid] && s.members[gid]) return;
+    void apiRef.current.loadMembers(gid);
+    void apiRef.current.loadGroup(gid).catch(() => {});
   }, [gid, isGroup, stale, left]);
 
   // direct chats with strangers: learn their name
@@ -321,6 +324,21 @@ function MessageList({
     }
   };
 
+  // one stable handler for every row (so unchanged rows are not drawn again)
+  const actions = useRef({ recall, target });
+  actions.current = { recall, target };
+  const onAction = useCallback(
+    (kind: RowAction, m: ChatMessage) => {
+      const { recall: doRecall, target: chat } = actions.current;
+      if (kind === 'recall') void doRecall(m);
+      else if (kind === 'resend') api.resend(chat, m);
+      else api.dispatch({ type: 'pendingRemoved', key: chat.key, client_id: m.client_id });
+    },
+    // api.resend and api.dispatch do not change within a session
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api.resend, api.dispatch],
+  );
+
   const canRecall = (m: ChatMessage): boolean => {
     if (!m.seq || m.recalled || m.kind !== 'text') return false;
     const age = Date.now() - m.created_at;
@@ -381,14 +399,14 @@ function MessageList({
                   flash={m.seq === flashSeq}
                   m={m}
                   mine={mine}
+                  myId={api.myId}
+                  name={displayName(state, m.sender_id, gid)}
+                  avatar={mine ? state.profile?.avatar : state.users[m.sender_id]?.avatar}
                   isGroup={isGroup}
-                  gid={gid}
                   state={deliveryLabel(m, isGroup ? 0 : peerRead)}
                   showRead={!isGroup}
                   canRecall={canRecall(m)}
-                  onRecall={() => void recall(m)}
-                  onResend={() => api.resend(target, m)}
-                  onDiscard={() => api.dispatch({ type: 'pendingRemoved', key: target.key, client_id: m.client_id })}
+                  onAction={onAction}
                 />
               )}
             </Fragment>
@@ -409,37 +427,37 @@ function MessageList({
   );
 }
 
-function MessageRow({
+type RowAction = 'recall' | 'resend' | 'discard';
+
+/** One message; drawn again only when its own props change (it reads no app state). */
+const MessageRow = memo(function MessageRow({
   flash,
   m,
   mine,
+  myId,
+  name,
+  avatar,
   isGroup,
-  gid,
   state: delivery,
   showRead,
   canRecall,
-  onRecall,
-  onResend,
-  onDiscard,
+  onAction,
 }: {
   flash?: boolean;
   m: ChatMessage;
   mine: boolean;
+  myId: number;
+  name: string;
+  avatar?: string;
   isGroup: boolean;
-  gid?: number;
   state: ReturnType<typeof deliveryLabel>;
   showRead: boolean;
   canRecall: boolean;
-  onRecall: () => void;
-  onResend: () => void;
-  onDiscard: () => void;
+  onAction: (kind: RowAction, m: ChatMessage) => void;
 }) {
   const { t } = useI18n();
-  const api = useApi();
-  const name = displayName(api.state, m.sender_id, gid);
-  const avatar = mine ? api.state.profile?.avatar : api.state.users[m.sender_id]?.avatar;
   const text = m.kind === 'text' ? (m.body as TextBody).text : t('chat.unsupported');
-  const mentioned = m.kind === 'text' && !mine && (((m.body as TextBody).mentions ?? []).includes(api.myId) || (m.body as TextBody).mention_all);
+  const mentioned = m.kind === 'text' && !mine && (((m.body as TextBody).mentions ?? []).includes(myId) || (m.body as TextBody).mention_all);
   const shownState = mine ? (delivery === 'read' && !showRead ? 'sent' : delivery) : undefined;
   return (
     <div
@@ -462,16 +480,16 @@ function MessageRow({
           )}
           {m.delivery === 'failed' && (
             <>
-              <button type="button" className="link small" onClick={onResend}>
+              <button type="button" className="link small" onClick={() => onAction('resend', m)}>
                 {t('chat.resend')}
               </button>
-              <button type="button" className="link small" onClick={onDiscard}>
+              <button type="button" className="link small" onClick={() => onAction('discard', m)}>
                 {t('chat.discard')}
               </button>
             </>
           )}
           {canRecall && (
-            <button type="button" className="link small msg-action" onClick={onRecall} aria-label={`${t('chat.recall')}: ${text.slice(0, 30)}`}>
+            <button type="button" className="link small msg-action" onClick={() => onAction('recall', m)} aria-label={`${t('chat.recall')}: ${text.slice(0, 30)}`}>
               {t('chat.recall')}
             </button>
           )}
@@ -479,7 +497,7 @@ function MessageRow({
       </div>
     </div>
   );
-}
+});
 
 interface MentionOption {
   id: number; // 0 = everyone

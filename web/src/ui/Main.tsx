@@ -97,7 +97,6 @@ export function Main({ conn, onLogout }: { conn: ConnState; onLogout: () => void
   const [tab, setTab] = useState<Tab>('recent');
   const [active, setActive] = useState<Active | null>(null);
   const [dialog, setDialog] = useState<DialogState | null>(null);
-  const [query, setQuery] = useState('');
   const [mobileChat, setMobileChat] = useState(false);
   const [presenceErr, setPresenceErr] = useState('');
 
@@ -239,70 +238,17 @@ export function Main({ conn, onLogout }: { conn: ConnState; onLogout: () => void
             <Icon name="logout" />
           </button>
         </nav>
-        <div className="search-box">
-          <label className="search-field">
-            <Icon name="search" />
-            <span className="sr-only">{t('search.label')}</span>
-            <input
-              type="search"
-              aria-label={t('search.label')}
-              placeholder={t('search.placeholder')}
-              value={query}
-              onChange={(e) => setQuery(e.target.value)}
-              onKeyDown={(e) => e.key === 'Escape' && setQuery('')}
-            />
-          </label>
-        </div>
-        {query.trim() ? (
-          <SearchResults
-            query={query.trim()}
-            onOpenDirect={(id) => {
-              setQuery('');
-              openDirect(id);
-            }}
-            onOpenGroup={(id) => {
-              setQuery('');
-              openGroup(id);
-            }}
-            onAddFriend={(user) => setDialog({ kind: 'addFriend', user })}
-            onJoinGroup={(group) => setDialog({ kind: 'joinGroup', group })}
-          />
-        ) : (
-          <>
-            <div className="tabs" role="tablist" aria-label={t('tabs.label')}>
-              {(['recent', 'friends', 'groups'] as const).map((k) => (
-                <button
-                  key={k}
-                  type="button"
-                  role="tab"
-                  id={`tab-${k}`}
-                  aria-selected={tab === k}
-                  aria-controls={tab === k ? `panel-${k}` : undefined}
-                  tabIndex={tab === k ? 0 : -1}
-                  className={tab === k ? 'tab active' : 'tab'}
-                  onClick={() => setTab(k)}
-                  onKeyDown={(e) => {
-                    const order: Tab[] = ['recent', 'friends', 'groups'];
-                    const i = order.indexOf(k);
-                    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                      const n = order[(i + (e.key === 'ArrowRight' ? 1 : 2)) % 3];
-                      setTab(n);
-                      document.getElementById(`tab-${n}`)?.focus();
-                    }
-                  }}
-                >
-                  {t(`tabs.${k}`)}
-                  {k === 'recent' && unread > 0 && <span className="badge inline" aria-label={t('recent.unread', { n: unread })}>{unread > 99 ? '99+' : unread}</span>}
-                </button>
-              ))}
-            </div>
-            <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-              {tab === 'recent' && <RecentList activeKey={target?.key} onOpen={openConversation} />}
-              {tab === 'friends' && <FriendsPanel onOpenDirect={openDirect} />}
-              {tab === 'groups' && <GroupsPanel activeId={target?.kind === 'group' ? target.conversation_id : 0} onOpenGroup={openGroup} />}
-            </div>
-          </>
-        )}
+        <SidebarLists
+          tab={tab}
+          setTab={setTab}
+          unread={unread}
+          activeKey={target?.key}
+          activeGroup={target?.kind === 'group' ? target.conversation_id : 0}
+          openConversation={openConversation}
+          openDirect={openDirect}
+          openGroup={openGroup}
+          setDialog={setDialog}
+        />
       </aside>
       <main className="chat-area">
         {target ? (
@@ -339,6 +285,101 @@ export function Main({ conn, onLogout }: { conn: ConnState; onLogout: () => void
       {dialog?.kind === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === 'notifications' && <NotificationsDialog onClose={() => setDialog(null)} onOpenDirect={openDirect} onOpenGroup={openGroup} />}
     </div>
+  );
+}
+
+/** The search box and, below it, the search results or the tabs; the query lives here, so
+ * typing in it does not draw the chat again. */
+function SidebarLists({
+  tab,
+  setTab,
+  unread,
+  activeKey,
+  activeGroup,
+  openConversation,
+  openDirect,
+  openGroup,
+  setDialog,
+}: {
+  tab: Tab;
+  setTab: (t: Tab) => void;
+  unread: number;
+  activeKey?: string;
+  activeGroup: number;
+  openConversation: (cid: number) => void;
+  openDirect: (id: number) => void;
+  openGroup: (id: number) => void;
+  setDialog: (d: DialogState) => void;
+}) {
+  const { t } = useI18n();
+  const [query, setQuery] = useState('');
+  return (
+    <>
+      <div className="search-box">
+        <label className="search-field">
+          <Icon name="search" />
+          <span className="sr-only">{t('search.label')}</span>
+          <input
+            type="search"
+            aria-label={t('search.label')}
+            placeholder={t('search.placeholder')}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => e.key === 'Escape' && setQuery('')}
+          />
+        </label>
+      </div>
+      {query.trim() ? (
+        <SearchResults
+          query={query.trim()}
+          onOpenDirect={(id) => {
+            setQuery('');
+            openDirect(id);
+          }}
+          onOpenGroup={(id) => {
+            setQuery('');
+            openGroup(id);
+          }}
+          onAddFriend={(user) => setDialog({ kind: 'addFriend', user })}
+          onJoinGroup={(group) => setDialog({ kind: 'joinGroup', group })}
+        />
+      ) : (
+        <>
+          <div className="tabs" role="tablist" aria-label={t('tabs.label')}>
+            {(['recent', 'friends', 'groups'] as const).map((k) => (
+              <button
+                key={k}
+                type="button"
+                role="tab"
+                id={`tab-${k}`}
+                aria-selected={tab === k}
+                aria-controls={tab === k ? `panel-${k}` : undefined}
+                tabIndex={tab === k ? 0 : -1}
+                className={tab === k ? 'tab active' : 'tab'}
+                onClick={() => setTab(k)}
+                onKeyDown={(e) => {
+                  const order: Tab[] = ['recent', 'friends', 'groups'];
+                  const i = order.indexOf(k);
+                  if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                    const n = order[(i + (e.key === 'ArrowRight' ? 1 : 2)) % 3];
+                    setTab(n);
+                    document.getElementById(`tab-${n}`)?.focus();
+                  }
+                }}
+              >
+                {t(`tabs.${k}`)}
+                {k === 'recent' && unread > 0 && <span className="badge inline" aria-label={t('recent.unread', { n: unread })}>{unread > 99 ? '99+' : unread}</span>}
+              </button>
+            ))}
+          </div>
+          <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+            {tab === 'recent' && <RecentList activeKey={activeKey} onOpen={openConversation} />}
+            {tab === 'friends' && <FriendsPanel onOpenDirect={openDirect} />}
+            {tab === 'groups' && <GroupsPanel activeId={activeGroup} onOpenGroup={openGroup} />}
+          </div>
+        </>
+      )}
+    </>
   );
 }
 
