@@ -306,7 +306,7 @@ export const en = {
   'group.dur.7d': '7 days',
   'group.dur.30d': '30 days',
   'group.gone': 'This group is no longer available',
-  'group.memberHint': 'Double-click a member to chat or add them as a friend',
+  'group.memberHint': 'Click a member to chat, add them as a friend, or manage them',
 
   'profile.title': 'Edit profile',
   'profile.nickname': 'Nickname',

@@ -308,7 +308,7 @@ export const zh: Record<MsgKey, string> = {
   'group.dur.7d': '7 天',
   'group.dur.30d': '30 天',
   'group.gone': '该群已不可用',
-  'group.memberHint': '双击成员可发消息或加为好友',
+  'group.memberHint': '点击成员可发消息、加为好友或进行管理',
 
   'profile.title': '编辑资料',
   'profile.nickname': '昵称',
