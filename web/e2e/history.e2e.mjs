@@ -67,4 +67,22 @@ await e2e('history', async (t) => {
   await a.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
   await a.page.getByRole('list', { name: 'Search results' }).getByText('pineapple').waitFor({ state: 'detached' });
   t.step('search by keyword finds the message, and only it');
+
+  // by date: today holds all 95; a range that ends yesterday holds none; with a keyword, one
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toLocaleDateString('en-CA');  // YYYY-MM-DD, local
+  await a.page.getByLabel('Keyword').fill('');
+  await a.page.getByLabel('From').fill(day(0));
+  await a.page.getByLabel('To (inclusive)').fill(day(0));
+  await a.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+  await a.page.getByRole('list', { name: 'Search results' }).getByText('message number 95').waitFor();
+  await a.page.getByLabel('Keyword').fill('pineapple');
+  await a.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+  await a.page.getByRole('list', { name: 'Search results' }).getByText('message number 95').waitFor({ state: 'detached' });
+  await a.page.getByRole('list', { name: 'Search results' }).getByText('the secret word is pineapple 菠萝').waitFor();
+  await a.page.getByLabel('Keyword').fill('');
+  await a.page.getByLabel('From').fill(day(-3));
+  await a.page.getByLabel('To (inclusive)').fill(day(-1));
+  await a.page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+  await a.page.getByText('No messages found').waitFor();
+  t.step('search by date range, with and without a keyword');
 });

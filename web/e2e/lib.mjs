@@ -33,10 +33,12 @@ export async function startServer(dataDir = mkdtempSync(join(tmpdir(), 'parley-e
     dataDir,
     port: p,
     url: `http://127.0.0.1:${p}`,
+    // SIGTERM and wait; resolves with the exit code (the sanitizer build exits non-zero
+    // when it found an error, at shutdown too).
     stop: () =>
       new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once('exit', resolve);
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode ?? 128);
+        proc.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 0)));
         proc.kill('SIGTERM');
       }),
   };
@@ -44,18 +46,21 @@ export async function startServer(dataDir = mkdtempSync(join(tmpdir(), 'parley-e
 
 const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-export async function openBrowser(name, url, viewport = { width: 1100, height: 720 }) {
+// A browser of its own (a fresh profile) on `url`, in English unless `locale` is given:
+// then the page picks its language from the browser, as for a new visitor.
+export async function openBrowser(name, url, viewport = { width: 1100, height: 720 }, locale) {
   const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), `pw-${name}-`)), {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args,
     viewport,
+    ...(locale ? { locale } : {}),
   });
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(`${name}: ${m.text()}`));
   page.on('pageerror', (e) => errors.push(`${name} pageerror: ${e.message}`));
-  await page.addInitScript(() => localStorage.setItem('parley.lang', 'en'));
+  if (!locale) await page.addInitScript(() => localStorage.setItem('parley.lang', 'en'));
   await page.goto(url);
   return { name, ctx, page, errors };
 }
@@ -103,21 +108,25 @@ export function expect(condition, message) {
 }
 
 /**
- * Runs one end-to-end test: `body(t)` gets `t.open(name, viewport?)` for browsers on the
- * server, `t.server`, `t.restart()`, `t.step(text)` and `t.shot(page, file)`. The process
- * fails (exit code 1) when the body throws or a page throws an uncaught error; a failing
+ * Runs one end-to-end test: `body(t)` gets `t.open(name, viewport?, locale?)` for browsers
+ * on the server, `t.server`, `t.restart()` (stops the server; await the function it
+ * returns to start it again on the same port and data), `t.step(text)` and
+ * `t.shot(page, file)`. The process fails (exit code 1) when the body throws, a page
+ * throws an uncaught error, or parleyd does not exit cleanly (0) when stopped; a failing
  * test leaves a screenshot of every page in `shots`.
  */
 export async function e2e(name, body) {
   const t = { browsers: [], server: await startServer() };
-  t.open = async (who, viewport) => {
-    const b = await openBrowser(who, t.server.url, viewport);
+  t.open = async (who, viewport, locale) => {
+    const b = await openBrowser(who, t.server.url, viewport, locale);
     t.browsers.push(b);
     return b;
   };
+  let unclean = [];
   t.restart = async () => {
     const { dataDir, port } = t.server;
-    await t.server.stop();
+    const code = await t.server.stop();
+    if (code !== 0) unclean.push(code);
     return async () => {
       t.server = await startServer(dataDir, port);
     };
@@ -141,7 +150,12 @@ export async function e2e(name, body) {
       console.log('uncaught errors in the page:\n' + uncaught.join('\n'));
     }
     for (const b of t.browsers) await b.ctx.close().catch(() => {});
-    await t.server.stop();
+    const code = await t.server.stop();
+    if (code !== 0) unclean.push(code);
+    if (unclean.length) {
+      failed = true;
+      console.log(`parleyd exited with ${unclean.join(', ')} instead of 0 (its stderr above says why)`);
+    }
   }
   console.log(failed ? `${name} FAILED` : `${name} ok (screenshots in ${shots})`);
   process.exitCode = failed ? 1 : 0;

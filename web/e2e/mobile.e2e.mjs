@@ -20,4 +20,10 @@ await e2e('mobile', async (t) => {
   await a.page.getByRole('dialog').getByText('语言').first().waitFor();
   await t.shot(a.page, 'mobile-settings-zh.png');
   t.step('the interface in Chinese');
+
+  // a new visitor whose browser speaks Chinese gets the page in Chinese, and may switch
+  const z = await t.open('zh-visitor', { width: 390, height: 760 }, 'zh-CN');
+  await z.page.getByRole('button', { name: '登录', exact: true }).waitFor();
+  await z.page.getByLabel('用户名').waitFor();
+  t.step('a browser in Chinese opens the page in Chinese');
 });
