@@ -1,13 +1,15 @@
 // New-message alerts: a short chime made with WebAudio (no audio files) and browser notifications.
 
-let ctx: AudioContext | null = null;
-
-/** Plays a soft two-note chime. Browsers allow sound only after the user interacted with the page. */
+/**
+ * Plays a soft two-note chime. Browsers allow sound only after the user interacted with
+ * the page. Each chime has an audio context of its own, closed when it ends, so no
+ * module keeps one.
+ */
 export function playChime(): void {
   try {
     const AC = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
     if (!AC) return;
-    ctx = ctx ?? new AC();
+    const ctx = new AC();
     if (ctx.state === 'suspended') void ctx.resume();
     const now = ctx.currentTime;
     for (const [i, freq] of [880, 1318.5].entries()) {
@@ -22,6 +24,7 @@ export function playChime(): void {
       osc.connect(gain).connect(ctx.destination);
       osc.start(t0);
       osc.stop(t0 + 0.32);
+      if (i === 1) osc.onended = () => void ctx.close().catch(() => {});
     }
   } catch {
     /* no audio */
