@@ -190,7 +190,7 @@ function LoginView({ client, notice, onLoggedIn }: { client: ParleyClient; notic
   };
 
   return (
-    <div className="login-page">
+    <main className="login-page">
       <div className="login-card">
         <div className="login-top">
           <div className="brand">
@@ -271,7 +271,7 @@ function LoginView({ client, notice, onLoggedIn }: { client: ParleyClient; notic
           {mode === 'login' ? t('login.toRegister') : t('login.toLogin')}
         </button>
       </div>
-    </div>
+    </main>
   );
 }
 

@@ -39,7 +39,7 @@ export function FriendsPanel({ onOpenDirect }: { onOpenDirect: (id: number) => v
         const open = !collapsed[c.category_id];
         return (
           <section key={c.category_id} className="category">
-            <h3>
+            <h2>
               <button
                 type="button"
                 className="category-head"
@@ -53,7 +53,7 @@ export function FriendsPanel({ onOpenDirect }: { onOpenDirect: (id: number) => v
                 <span className="category-name">{name}</span>
                 <span className="muted small">{t('friends.count', { online, total: list.length })}</span>
               </button>
-            </h3>
+            </h2>
             {open && (
               <ul className="list">
                 {list.map((f) => {

@@ -190,6 +190,7 @@ export function Main({ conn, onLogout }: { conn: ConnState; onLogout: () => void
   return (
     <div className={`app${mobileChat && target ? ' show-chat' : ''}`}>
       <aside className="sidebar" aria-label={t('tabs.label')}>
+        <h1 className="sr-only">{t('app.name')}</h1>
         <header className="me-bar">
           <Avatar name={myName} id={state.me?.user_id ?? 0} src={me?.avatar} presence={state.presence === 'invisible' ? 'offline' : state.presence} />
           <div className="me-info">
@@ -506,7 +507,7 @@ function SearchResults({
     <div className="search-results" aria-live="polite">
       {friends.length > 0 && (
         <section aria-label={t('search.friends')}>
-          <h3>{t('search.friends')}</h3>
+          <h2>{t('search.friends')}</h2>
           <ul className="list">
             {friends.map((f) => (
               <li key={f.user_id}>
@@ -524,7 +525,7 @@ function SearchResults({
       )}
       {mine.length > 0 && (
         <section aria-label={t('search.groups')}>
-          <h3>{t('search.groups')}</h3>
+          <h2>{t('search.groups')}</h2>
           <ul className="list">
             {mine.map((c) => (
               <li key={c.conversation_id}>
@@ -542,7 +543,7 @@ function SearchResults({
       )}
       {strangers.length > 0 && (
         <section aria-label={t('search.users')}>
-          <h3>{t('search.users')}</h3>
+          <h2>{t('search.users')}</h2>
           <ul className="list">
             {strangers.map((u) => (
               <li key={u.user_id} className="row static">
@@ -570,7 +571,7 @@ function SearchResults({
       )}
       {otherGroups.length > 0 && (
         <section aria-label={t('search.publicGroups')}>
-          <h3>{t('search.publicGroups')}</h3>
+          <h2>{t('search.publicGroups')}</h2>
           <ul className="list">
             {otherGroups.map((g) => (
               <li key={g.group_id} className="row static">
