@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Message } from '../proto/types';
-import { convKey, displayName, initialState, joinResponseNotice, memberOf, needsRead, reducer, sortedConversations, userKey, type AppState } from './store';
+import { convKey, displayName, hasUnsent, initialState, joinResponseNotice, memberOf, needsRead, reducer, sortedConversations, userKey, type AppState } from './store';
 
 const ME = 10001;
 
@@ -257,5 +257,21 @@ describe('member lookup', () => {
     expect(displayName(s, 10002, 7)).toBe('Boss');
     expect(memberOf(s, 7, 10003)).toBeUndefined();
     expect(memberOf(s, 8, 10002)).toBeUndefined();
+  });
+});
+
+describe('unsent messages', () => {
+  it('are there from the send until the acknowledgement, and not for a refused one', () => {
+    let s = base();
+    expect(hasUnsent(s)).toBe(false);
+    const key = convKey(1);
+    const mine = msg(0, { sender_id: ME, client_id: 'u-1' });
+    s = reducer(s, { type: 'pendingAdded', key, msg: { ...mine, delivery: 'pending' } });
+    expect(hasUnsent(s)).toBe(true);
+    s = reducer(s, { type: 'pendingAcked', key, client_id: 'u-1', ack: { conversation_id: 1, seq: 3, created_at: 3000 } });
+    expect(hasUnsent(s)).toBe(false);
+    s = reducer(s, { type: 'pendingAdded', key, msg: { ...mine, client_id: 'u-2', delivery: 'pending' } });
+    s = reducer(s, { type: 'pendingFailed', key, client_id: 'u-2', failure: { code: 'forbidden', message: 'no' } });
+    expect(hasUnsent(s)).toBe(false);
   });
 });

@@ -626,6 +626,11 @@ export function totalUnread(state: AppState): number {
   return Object.values(state.conversations).reduce((n, c) => n + c.unread, 0);
 }
 
+/** Whether an own message waits for the server (it lives only in this page until then). */
+export function hasUnsent(state: AppState): boolean {
+  return Object.values(state.logs).some((log) => log.pending.some((m) => m.delivery === 'pending'));
+}
+
 // per member list (lists are replaced, never changed): user id -> member
 const memberIndex = new WeakMap<GroupMember[], Map<number, GroupMember>>();
 

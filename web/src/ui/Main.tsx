@@ -11,6 +11,7 @@ import {
   myGroups,
   sortedConversations,
   totalUnread,
+  hasUnsent,
   userKey,
 } from '../state/store';
 import { pageInBackground, playChime, showNotification } from './alerts';
@@ -164,6 +165,18 @@ export function Main({ conn, onLogout }: { conn: ConnState; onLogout: () => void
       }),
     [api.client, api.myId, target?.conversation_id],
   );
+
+  // Closing or reloading the page would lose messages not yet acknowledged: ask first.
+  const unsent = hasUnsent(state);
+  useEffect(() => {
+    if (!unsent) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsent]);
 
   const unread = totalUnread(state);
   useEffect(() => {
