@@ -29,26 +29,28 @@ struct RawResponse {
   std::string body;
 };
 
-// One request as a browser would send it, on a fresh connection, read to its close.
-RawResponse raw_http(std::uint16_t port, const std::string& method, const std::string& target,
-                     const std::string& extra_headers = {}) {
+// A connection to 127.0.0.1:`port` that has sent `request`, with a 10 s receive timeout.
+int send_on_new_connection(std::uint16_t port, const std::string& request) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
     ::close(fd);
-    throw std::runtime_error("connect failed");
-  }
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
-                        extra_headers + "\r\n";
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
-    ::close(fd);
-    throw std::runtime_error("send failed");
+    throw std::runtime_error("connect or send failed");
   }
   timeval timeout{10, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  return fd;
+}
+
+// One request as a browser would send it, on a fresh connection, read to its close.
+RawResponse raw_http(std::uint16_t port, const std::string& method, const std::string& target,
+                     const std::string& extra_headers = {}) {
+  int fd = send_on_new_connection(port, method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                                            extra_headers + "\r\n");
   std::string all;
   char buffer[16384];
   for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) all.append(buffer, static_cast<std::size_t>(n));
@@ -150,16 +152,8 @@ TEST(WebClient, NothingOutsideTheBuildIsServedAndTheApiStillAnswers) {
 TEST(WebClient, StoppingWithABrowsersKeepAliveConnectionOpenIsClean) {
   WebRoot root;
   ServerProcess server({"--web-root", root.path()});
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(server.port());
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  const std::string request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";  // keep-alive: HTTP/1.1's default
-  ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
-  timeval timeout{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  // keep-alive: HTTP/1.1's default
+  int fd = send_on_new_connection(server.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   std::string got;
   char buffer[4096];
   while (got.find("</script>") == std::string::npos) {
