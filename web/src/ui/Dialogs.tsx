@@ -4,7 +4,7 @@ import { useI18n, type Lang } from '../i18n';
 import type { Gender, Message, OwnProfile, TextBody } from '../proto/types';
 import { conversationTitle, displayName } from '../state/store';
 import { askNotificationPermission, notificationsSupported, playChime } from './alerts';
-import { Avatar, Modal, useAction } from './common';
+import { Avatar, Modal, SidePanel, useAction } from './common';
 import { BlockedList, categoryName } from './Friends';
 import { useApi } from './session';
 import { useSettings } from './settings';
@@ -387,13 +387,7 @@ export function MessageSearchPanel({ conversationId, onClose, onJump }: { conver
     });
   };
   return (
-    <aside className="side-panel" aria-label={t('msgsearch.title')}>
-      <div className="side-head">
-        <h3>{t('msgsearch.title')}</h3>
-        <button type="button" className="icon-btn" aria-label={t('common.close')} onClick={onClose}>
-          ×
-        </button>
-      </div>
+    <SidePanel title={t('msgsearch.title')} onClose={onClose}>
       <div className="side-body">
         <form className="form" onSubmit={submit} role="search">
           <label>
@@ -442,6 +436,6 @@ export function MessageSearchPanel({ conversationId, onClose, onJump }: { conver
           </ul>
         )}
       </div>
-    </aside>
+    </SidePanel>
   );
 }

@@ -3,7 +3,7 @@ import { formatDateTime, truncateUtf8 } from '../format';
 import { useI18n } from '../i18n';
 import type { Category, Friend, PublicProfile } from '../proto/types';
 import { displayName } from '../state/store';
-import { Avatar, Confirm, Modal, PresenceLabel, useAction } from './common';
+import { Avatar, Confirm, Modal, PresenceLabel, SidePanel, useAction } from './common';
 import { Icon } from './icons';
 import { useApi } from './session';
 
@@ -389,13 +389,7 @@ export function FriendInfoPanel({ userId, onClose, onAddFriend }: { userId: numb
   }, [userId]);
   const dn = displayName(api.state, userId);
   return (
-    <aside className="side-panel" aria-label={t('chat.friendInfo')}>
-      <div className="side-head">
-        <h3>{t('chat.friendInfo')}</h3>
-        <button type="button" className="icon-btn" aria-label={t('common.close')} onClick={onClose}>
-          ×
-        </button>
-      </div>
+    <SidePanel title={t('chat.friendInfo')} onClose={onClose}>
       <div className="side-body">
         <div className="profile-head">
           <Avatar name={dn} id={userId} src={profile?.avatar} size="lg" presence={friend?.presence} />
@@ -457,7 +451,7 @@ export function FriendInfoPanel({ userId, onClose, onAddFriend }: { userId: numb
         </div>
       </div>
       {actions && friend && <FriendActionsDialog friend={friend} onClose={() => setActions(false)} />}
-    </aside>
+    </SidePanel>
   );
 }
 

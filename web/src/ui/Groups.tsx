@@ -3,7 +3,7 @@ import { formatDateTime, utf8Length } from '../format';
 import { useI18n, type MsgKey } from '../i18n';
 import type { GroupEditable, GroupMember, GroupProfile, GroupRole, InvitePolicy, JoinPolicy, PublicProfile } from '../proto/types';
 import { displayName, myGroups } from '../state/store';
-import { Avatar, Confirm, Modal, PresenceLabel, useAction } from './common';
+import { Avatar, Confirm, Modal, PresenceLabel, SidePanel, useAction } from './common';
 import { useApi } from './session';
 
 export function GroupsPanel({ activeId, onOpenGroup }: { activeId: number; onOpenGroup: (id: number) => void }) {
@@ -247,15 +247,9 @@ export function GroupInfoPanel({
 
   if (left) {
     return (
-      <aside className="side-panel" aria-label={t('group.info')}>
-        <div className="side-head">
-          <h3>{t('group.info')}</h3>
-          <button type="button" className="icon-btn" aria-label={t('common.close')} onClick={onClose}>
-            ×
-          </button>
-        </div>
+      <SidePanel title={t('group.info')} onClose={onClose}>
         <p className="pad">{t('group.gone')}</p>
-      </aside>
+      </SidePanel>
     );
   }
 
@@ -276,13 +270,7 @@ export function GroupInfoPanel({
     });
 
   return (
-    <aside className="side-panel" aria-label={t('group.info')}>
-      <div className="side-head">
-        <h3>{t('group.info')}</h3>
-        <button type="button" className="icon-btn" aria-label={t('common.close')} onClick={onClose}>
-          ×
-        </button>
-      </div>
+    <SidePanel title={t('group.info')} onClose={onClose}>
       <div className="side-body">
         {g && (
           <div className="profile-head">
@@ -434,7 +422,7 @@ export function GroupInfoPanel({
           }}
         />
       )}
-    </aside>
+    </SidePanel>
   );
 }
 

@@ -90,6 +90,22 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
   );
 }
 
+/** A side panel beside the chat: labelled by its title, with a close button. */
+export function SidePanel({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <aside className="side-panel" aria-label={title}>
+      <div className="side-head">
+        <h3>{title}</h3>
+        <button type="button" className="icon-btn" aria-label={t('common.close')} onClick={onClose}>
+          ×
+        </button>
+      </div>
+      {children}
+    </aside>
+  );
+}
+
 /** A confirmation dialog. */
 export function Confirm({ text, onConfirm, onClose, danger }: { text: string; onConfirm: () => Promise<void> | void; onClose: () => void; danger?: boolean }) {
   const { t } = useI18n();
