@@ -398,25 +398,13 @@ export function GroupInfoPanel({
           }}
         />
       )}
-      {confirm === 'leave' && (
+      {confirm && (
         <Confirm
           danger
-          text={t('group.confirmLeave', { name: g?.name ?? '' })}
+          text={t(confirm === 'leave' ? 'group.confirmLeave' : 'group.confirmDissolve', { name: g?.name ?? '' })}
           onClose={() => setConfirm(null)}
           onConfirm={async () => {
-            await api.call('group_leave', { group_id: groupId });
-            api.dispatch({ type: 'groupGone', group_id: groupId });
-            onGone();
-          }}
-        />
-      )}
-      {confirm === 'dissolve' && (
-        <Confirm
-          danger
-          text={t('group.confirmDissolve', { name: g?.name ?? '' })}
-          onClose={() => setConfirm(null)}
-          onConfirm={async () => {
-            await api.call('group_dissolve', { group_id: groupId });
+            await api.call(confirm === 'leave' ? 'group_leave' : 'group_dissolve', { group_id: groupId });
             api.dispatch({ type: 'groupGone', group_id: groupId });
             onGone();
           }}
