@@ -3,7 +3,7 @@ import { formatDateTime, truncateUtf8 } from '../format';
 import { useI18n } from '../i18n';
 import type { Category, Friend, PublicProfile } from '../proto/types';
 import { displayName } from '../state/store';
-import { Avatar, Confirm, Modal, PresenceLabel, SidePanel, useAction } from './common';
+import { Avatar, Confirm, Modal, OpenChatButton, PresenceLabel, SidePanel, useAction } from './common';
 import { Icon } from './icons';
 import { useApi } from './session';
 
@@ -131,16 +131,7 @@ export function FriendActionsDialog({ friend, onClose, onOpenDirect }: { friend:
         </div>
       </div>
       {onOpenDirect && (
-        <button
-          type="button"
-          className="primary"
-          onClick={() => {
-            onClose();
-            onOpenDirect(friend.user_id);
-          }}
-        >
-          {t('friends.message')}
-        </button>
+        <OpenChatButton label={t('friends.message')} onClose={onClose} onOpen={() => onOpenDirect(friend.user_id)} />
       )}
       <form className="form inline-form" onSubmit={saveRemark}>
         <label>
@@ -356,16 +347,7 @@ export function AddFriendDialog({ initial, onClose, onOpenDirect }: { initial?: 
         </form>
       )}
       {selected && api.state.friends[selected.user_id] && (
-        <button
-          type="button"
-          className="primary"
-          onClick={() => {
-            onClose();
-            onOpenDirect(selected.user_id);
-          }}
-        >
-          {t('friends.message')}
-        </button>
+        <OpenChatButton label={t('friends.message')} onClose={onClose} onOpen={() => onOpenDirect(selected.user_id)} />
       )}
       {send.error && <p className="error" role="alert">{send.error}</p>}
       {status && <p className="success" role="status">{status}</p>}

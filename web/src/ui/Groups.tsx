@@ -3,7 +3,7 @@ import { formatDateTime, utf8Length } from '../format';
 import { useI18n, type MsgKey } from '../i18n';
 import type { GroupEditable, GroupMember, GroupProfile, GroupRole, InvitePolicy, JoinPolicy, PublicProfile } from '../proto/types';
 import { displayName, myGroups } from '../state/store';
-import { Avatar, Confirm, Modal, PresenceLabel, SidePanel, useAction } from './common';
+import { Avatar, Confirm, Modal, OpenChatButton, PresenceLabel, SidePanel, useAction } from './common';
 import { useApi } from './session';
 
 export function GroupsPanel({ activeId, onOpenGroup }: { activeId: number; onOpenGroup: (id: number) => void }) {
@@ -165,16 +165,7 @@ export function JoinGroupDialog({ initial, onClose, onOpenGroup }: { initial?: G
       </ul>
       {selected && selected.description && <p className="small">{selected.description}</p>}
       {selected && mine(selected.group_id) && (
-        <button
-          type="button"
-          className="primary"
-          onClick={() => {
-            onClose();
-            onOpenGroup(selected.group_id);
-          }}
-        >
-          {t('group.chat')}
-        </button>
+        <OpenChatButton label={t('group.chat')} onClose={onClose} onOpen={() => onOpenGroup(selected.group_id)} />
       )}
       {selected && !mine(selected.group_id) && (
         <form

@@ -106,6 +106,22 @@ export function SidePanel({ title, onClose, children }: { title: string; onClose
   );
 }
 
+/** A dialog's button to a chat: closes the dialog, then opens the chat. */
+export function OpenChatButton({ label, onClose, onOpen }: { label: string; onClose: () => void; onOpen: () => void }) {
+  return (
+    <button
+      type="button"
+      className="primary"
+      onClick={() => {
+        onClose();
+        onOpen();
+      }}
+    >
+      {label}
+    </button>
+  );
+}
+
 /** A confirmation dialog. */
 export function Confirm({ text, onConfirm, onClose, danger }: { text: string; onConfirm: () => Promise<void> | void; onClose: () => void; danger?: boolean }) {
   const { t } = useI18n();
