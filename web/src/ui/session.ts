@@ -433,47 +433,28 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
     return () => clearInterval(t);
   }, [dispatch]);
 
-  return useMemo(
-    () => ({
-      client,
-      state,
-      dispatch,
-      myId: state.me?.user_id ?? 0,
-      call,
-      sendText,
-      resend,
-      loadLatest,
-      loadOlder,
-      loadUntil,
-      markRead,
-      refreshConversations,
-      refreshFriends,
-      refreshFriendRequests,
-      refreshGroupRequests,
-      refreshBlocked,
-      loadGroup,
-      loadMembers,
-      respondGroup,
-    }),
-    [
-      client,
-      state,
-      dispatch,
-      call,
-      sendText,
-      resend,
-      loadLatest,
-      loadOlder,
-      loadUntil,
-      markRead,
-      refreshConversations,
-      refreshFriends,
-      refreshFriendRequests,
-      refreshGroupRequests,
-      refreshBlocked,
-      loadGroup,
-      loadMembers,
-      respondGroup,
-    ],
-  );
+  const api: Api = {
+    client,
+    state,
+    dispatch,
+    myId: state.me?.user_id ?? 0,
+    call,
+    sendText,
+    resend,
+    loadLatest,
+    loadOlder,
+    loadUntil,
+    markRead,
+    refreshConversations,
+    refreshFriends,
+    refreshFriendRequests,
+    refreshGroupRequests,
+    refreshBlocked,
+    loadGroup,
+    loadMembers,
+    respondGroup,
+  };
+  // the same object until one of its parts changes (myId changes only with state)
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  return useMemo(() => api, Object.values(api));
 }
