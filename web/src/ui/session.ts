@@ -70,6 +70,17 @@ const SYNC_PAGE = 100;
 const JUMP_PAGE = 200;
 const MAX_SYNC_GAP = 500;
 
+/** Runs f unless a run under the same name is still under way. */
+async function oneAtATime(running: Set<string>, name: string, f: () => Promise<void>): Promise<void> {
+  if (running.has(name)) return;
+  running.add(name);
+  try {
+    await f();
+  } finally {
+    running.delete(name);
+  }
+}
+
 export function useSessionApi(client: ParleyClient, state: AppState, dispatch: Dispatch<Action>): Api {
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -139,41 +150,31 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
   );
 
   const loadMembers = useCallback(
-    async (groupId: number) => {
-      const k = `members:${groupId}`;
-      if (loading.current.has(k)) return;
-      loading.current.add(k);
-      try {
-        const all = [];
-        let after = 0;
-        for (let i = 0; i < 20; i++) {
-          const r = await client.request('group_members', { group_id: groupId, after_user_id: after, limit: 500 });
-          all.push(...r.members);
-          if (!r.has_more || !r.members.length) break;
-          after = r.members[r.members.length - 1].user_id;
+    (groupId: number) =>
+      oneAtATime(loading.current, `members:${groupId}`, async () => {
+        try {
+          const all = [];
+          let after = 0;
+          for (let i = 0; i < 20; i++) {
+            const r = await client.request('group_members', { group_id: groupId, after_user_id: after, limit: 500 });
+            all.push(...r.members);
+            if (!r.has_more || !r.members.length) break;
+            after = r.members[r.members.length - 1].user_id;
+          }
+          dispatch({ type: 'groupMembers', group_id: groupId, members: all });
+        } catch (e) {
+          if (e instanceof ProtoError && e.code === 'not_found') dispatch({ type: 'groupGone', group_id: groupId });
         }
-        dispatch({ type: 'groupMembers', group_id: groupId, members: all });
-      } catch (e) {
-        if (e instanceof ProtoError && e.code === 'not_found') dispatch({ type: 'groupGone', group_id: groupId });
-      } finally {
-        loading.current.delete(k);
-      }
-    },
+      }),
     [client, dispatch],
   );
 
   const loadLatest = useCallback(
-    async (conversationId: number) => {
-      const k = `latest:${conversationId}`;
-      if (loading.current.has(k)) return;
-      loading.current.add(k);
-      try {
+    (conversationId: number) =>
+      oneAtATime(loading.current, `latest:${conversationId}`, async () => {
         const r = await client.request('history', { conversation_id: conversationId, limit: PAGE });
         dispatch({ type: 'history', key: convKey(conversationId), entries: r.messages, hasMore: r.has_more });
-      } finally {
-        loading.current.delete(k);
-      }
-    },
+      }),
     [client, dispatch],
   );
 
@@ -182,19 +183,14 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
       const key = convKey(conversationId);
       const log = stateRef.current.logs[key];
       if (!log || !log.hasMoreBefore) return;
-      const k = `older:${conversationId}`;
-      if (loading.current.has(k)) return;
-      loading.current.add(k);
-      try {
+      await oneAtATime(loading.current, `older:${conversationId}`, async () => {
         const before = minSeq(log);
         const r = await client.request(
           'history',
           before ? { conversation_id: conversationId, before_seq: before, limit: PAGE } : { conversation_id: conversationId, limit: PAGE },
         );
         dispatch({ type: 'history', key, entries: r.messages, hasMore: r.has_more });
-      } finally {
-        loading.current.delete(k);
-      }
+      });
     },
     [client, dispatch],
   );
