@@ -3,7 +3,7 @@ import { formatDateTime, truncateUtf8 } from '../format';
 import { useI18n } from '../i18n';
 import type { Category, Friend, PublicProfile } from '../proto/types';
 import { displayName } from '../state/store';
-import { Avatar, Confirm, Modal, OpenChatButton, PresenceLabel, SidePanel, useAction } from './common';
+import { Avatar, Confirm, Modal, OpenChatButton, PresenceLabel, SearchForm, SidePanel, useAction } from './common';
 import { Icon } from './icons';
 import { useApi } from './session';
 
@@ -305,16 +305,7 @@ export function AddFriendDialog({ initial, onClose, onOpenDirect }: { initial?: 
   };
   return (
     <Modal title={t('add.title')} onClose={onClose}>
-      <form className="form inline-form" onSubmit={find} role="search">
-        <label className="grow">
-          {t('add.query')}
-          <input value={query} onChange={(e) => setQuery(e.target.value)} required maxLength={64} data-autofocus />
-        </label>
-        <button type="submit" disabled={search.busy}>
-          {t('add.find')}
-        </button>
-      </form>
-      {search.error && <p className="error" role="alert">{search.error}</p>}
+      <SearchForm label={t('add.query')} query={query} onQuery={setQuery} busy={search.busy} error={search.error} onSubmit={find} />
       <ul className="list picker" aria-label={t('search.users')}>
         {results.map((u) => {
           const isFriend = !!api.state.friends[u.user_id];

@@ -3,7 +3,7 @@ import { formatDateTime, utf8Length } from '../format';
 import { useI18n, type MsgKey } from '../i18n';
 import type { GroupEditable, GroupMember, GroupProfile, GroupRole, InvitePolicy, JoinPolicy, PublicProfile } from '../proto/types';
 import { displayName, myGroups } from '../state/store';
-import { Avatar, Confirm, Modal, OpenChatButton, PresenceLabel, SidePanel, useAction } from './common';
+import { Avatar, Confirm, Modal, OpenChatButton, PresenceLabel, SearchForm, SidePanel, useAction } from './common';
 import { useApi } from './session';
 
 export function GroupsPanel({ activeId, onOpenGroup }: { activeId: number; onOpenGroup: (id: number) => void }) {
@@ -123,30 +123,18 @@ export function JoinGroupDialog({ initial, onClose, onOpenGroup }: { initial?: G
   const search = useAction();
   const join = useAction();
   const mine = (id: number) => !!api.state.conversations[id] && !api.state.leftGroups[id];
+  const find = (e: FormEvent) => {
+    e.preventDefault();
+    setStatus('');
+    void search.run(async () => {
+      const r = await api.call('group_search', { query: query.trim(), limit: 20 });
+      setResults(r.groups);
+      setSelected(r.groups.length === 1 ? r.groups[0] : null);
+    });
+  };
   return (
     <Modal title={t('group.join')} onClose={onClose}>
-      <form
-        className="form inline-form"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setStatus('');
-          void search.run(async () => {
-            const r = await api.call('group_search', { query: query.trim(), limit: 20 });
-            setResults(r.groups);
-            setSelected(r.groups.length === 1 ? r.groups[0] : null);
-          });
-        }}
-      >
-        <label className="grow">
-          {t('group.joinQuery')}
-          <input value={query} onChange={(e) => setQuery(e.target.value)} required maxLength={64} data-autofocus />
-        </label>
-        <button type="submit" disabled={search.busy}>
-          {t('add.find')}
-        </button>
-      </form>
-      {search.error && <p className="error" role="alert">{search.error}</p>}
+      <SearchForm label={t('group.joinQuery')} query={query} onQuery={setQuery} busy={search.busy} error={search.error} onSubmit={find} />
       <ul className="list picker" aria-label={t('search.publicGroups')}>
         {results.map((g) => (
           <li key={g.group_id}>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ProtoError } from '../proto/client';
 import { hueOf, initial, usableImageSrc } from '../format';
 import { useI18n, type MsgKey, type Translate } from '../i18n';
@@ -119,6 +119,25 @@ export function OpenChatButton({ label, onClose, onOpen }: { label: string; onCl
     >
       {label}
     </button>
+  );
+}
+
+/** A dialog's search: the query and a Find button, then the search's error. */
+export function SearchForm({ label, query, onQuery, busy, error, onSubmit }: { label: string; query: string; onQuery: (q: string) => void; busy: boolean; error: string; onSubmit: (e: FormEvent) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <form className="form inline-form" onSubmit={onSubmit} role="search">
+        <label className="grow">
+          {label}
+          <input value={query} onChange={(e) => onQuery(e.target.value)} required maxLength={64} data-autofocus />
+        </label>
+        <button type="submit" disabled={busy}>
+          {t('add.find')}
+        </button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+    </>
   );
 }
 
