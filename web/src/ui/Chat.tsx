@@ -571,13 +571,20 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
     const start = el ? el.selectionStart : text.length;
     const end = el ? el.selectionEnd : text.length;
     const next = text.slice(0, start - replaceBack) + s + text.slice(end);
+    caretAfterRender.current = start - replaceBack + s.length;
     setText(next);
-    const pos = start - replaceBack + s.length;
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(pos, pos);
-    });
   };
+  // The caret goes after an insertion as soon as the new text is in the textarea, before
+  // the next key is handled (a later animation frame could land between two typed
+  // characters and move the caret back among them).
+  const caretAfterRender = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const pos = caretAfterRender.current;
+    if (pos === null) return;
+    caretAfterRender.current = null;
+    ta.current?.focus();
+    ta.current?.setSelectionRange(pos, pos);
+  }, [text]);
 
   const pickMention = (o: MentionOption) => {
     const token = `@${o.label} `;
