@@ -47,6 +47,15 @@ await e2e('moderation', async (t) => {
   await c.page.getByText('Only the owner and admins can speak now').waitFor({ state: 'detached' });
   t.step('mute-all silences members, not admins, and is lifted');
 
+  // a short mute ends by itself: the member's composer and the owner's member list follow
+  await api(t.server, 'group_mute', { group_id: g.group_id, user_id: (await api(t.server, 'profile_get', { username: 'carol' }, alice)).user_id, duration_s: 3 }, alice);
+  await c.page.getByText(/You are muted until/).waitFor();
+  await panel.getByRole('button', { name: /^Actions for Carol.*muted until/ }).waitFor();
+  await c.page.getByText(/You are muted until/).waitFor({ state: 'detached', timeout: 10000 });
+  expect(!(await c.page.getByLabel('Message', { exact: true }).isDisabled()), 'the composer stayed disabled after the mute ended');
+  await panel.getByRole('button', { name: /^Actions for Carol.*muted until/ }).waitFor({ state: 'detached', timeout: 10000 });
+  t.step('a 3 s mute ends by itself, in the composer and in the member list');
+
   await panel.getByRole('button', { name: 'Invite a friend' }).click();
   await a.page.getByRole('dialog').getByLabel('Friend').selectOption({ label: 'Dave (@dave)' });
   await a.page.getByRole('dialog').getByRole('button', { name: 'Invite a friend' }).click();

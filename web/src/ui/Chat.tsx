@@ -6,7 +6,7 @@ import { errorMessage } from '../i18n/errors';
 import type { GroupMember, PublicProfile, TextBody } from '../proto/types';
 import { deliveryLabel, emptyLog, recallers, visibleMessages, type ChatMessage } from '../state/messages';
 import { conversationTitle, displayName, needsRead } from '../state/store';
-import { Avatar, errorText } from './common';
+import { Avatar, errorText, useRedrawWhenPassed } from './common';
 import { MessageSearchPanel } from './Dialogs';
 import { FriendInfoPanel } from './Friends';
 import { GroupInfoPanel } from './Groups';
@@ -529,13 +529,7 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
   const mutedAll = isGroup && !!api.state.groups[gid]?.muted_all && !privileged;
   const hintId = `composer-hint-${target.key}`;
 
-  // a mute ends by itself: draw the composer again then (timers are capped at ~24 days)
-  const [, redraw] = useState(0);
-  useEffect(() => {
-    if (!mutedUntil) return;
-    const timer = setTimeout(() => redraw((n) => n + 1), Math.min(mutedUntil - Date.now() + 50, 2 ** 31 - 1));
-    return () => clearTimeout(timer);
-  }, [mutedUntil]);
+  useRedrawWhenPassed([mutedUntil]);
 
   useEffect(() => {
     ta.current?.focus();

@@ -3,7 +3,7 @@ import { formatDateTime, utf8Length } from '../format';
 import { useI18n, type MsgKey } from '../i18n';
 import type { GroupEditable, GroupMember, GroupProfile, GroupRole, InvitePolicy, JoinPolicy, PublicProfile } from '../proto/types';
 import { displayName, myGroups } from '../state/store';
-import { Avatar, Confirm, Modal, OpenChatButton, PresenceLabel, SearchForm, SidePanel, useAction } from './common';
+import { Avatar, Confirm, Modal, OpenChatButton, PresenceLabel, SearchForm, SidePanel, useAction, useRedrawWhenPassed } from './common';
 import { useApi } from './session';
 
 export function GroupsPanel({ activeId, onOpenGroup }: { activeId: number; onOpenGroup: (id: number) => void }) {
@@ -209,6 +209,7 @@ export function GroupInfoPanel({
   const { state } = api;
   const g = state.groups[groupId];
   const members = [...(state.members[groupId] ?? [])].sort((a, b) => roleRank[a.role] - roleRank[b.role] || a.user_id - b.user_id);
+  useRedrawWhenPassed(members.map((m) => m.muted_until));
   const me = members.find((m) => m.user_id === api.myId);
   const role: GroupRole | undefined = me?.role ?? g?.role;
   const privileged = role === 'owner' || role === 'admin';
@@ -515,6 +516,7 @@ function MemberDialog({
   const self = member.user_id === api.myId;
   const isFriend = !!api.state.friends[member.user_id];
   const canModerate = !self && (myRole === 'owner' || (myRole === 'admin' && member.role === 'member'));
+  useRedrawWhenPassed([member.muted_until]);
   const muted = member.muted_until > Date.now();
   const act = (f: () => Promise<unknown>) =>
     void run(async () => {

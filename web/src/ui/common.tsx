@@ -178,6 +178,22 @@ export function Confirm({ text, onConfirm, onClose, danger }: { text: string; on
 }
 
 /** Runs an async action, tracking busy and error text. */
+/**
+ * Draws the calling component again once the earliest of `times` (ms since the epoch)
+ * that is still ahead has passed: a mute that ends by itself shows as ended.
+ */
+export function useRedrawWhenPassed(times: number[]): void {
+  const [, redraw] = useState(0);
+  const now = Date.now();
+  const next = times.filter((t) => t > now).reduce((a, b) => Math.min(a, b), Infinity);
+  useEffect(() => {
+    if (next === Infinity) return;
+    // timers are capped at ~24 days
+    const timer = setTimeout(() => redraw((n) => n + 1), Math.min(next - Date.now() + 50, 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [next]);
+}
+
 export function useAction() {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
