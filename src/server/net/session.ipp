@@ -428,7 +428,7 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
 
   void start_writer() {
     if (writing_) return;
-    writing_ = true;
+    writing_ = std::make_unique<Writing>();
     write_next();
   }
 
@@ -444,48 +444,49 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
       auto on_written = [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
         self->written(ec);
       };
-      if (buffers_.size() == 1) {
-        ws_.async_write(buffers_.front(), std::move(on_written));
+      if (writing_->buffers.size() == 1) {
+        ws_.async_write(writing_->buffers.front(), std::move(on_written));
       } else {
-        ws_.async_write(buffers_, std::move(on_written));
+        ws_.async_write(writing_->buffers, std::move(on_written));
       }
       return;
     }
     queue_ = {};  // drained (or dropped if broken_): an idle connection holds no capacity
-    writing_frames_ = {};
-    buffers_ = {};
+    if (broken_) queued_bytes_ = 0;
     if (closing_ && !broken_ && !close_sent_) {
       close_sent_ = true;
-      ws_.async_close(*closing_, [self = this->shared_from_this()](beast::error_code) { self->writing_ = false; });
+      writing_->frames = {};
+      writing_->buffers = {};
+      ws_.async_close(*closing_, [self = this->shared_from_this()](beast::error_code) { self->writing_.reset(); });
       return;
     }
-    writing_ = false;
-    if (broken_) queued_bytes_ = 0;
+    writing_.reset();
   }
 
-  // Moves the frames of the next message from the queue into writing_frames_ (which keeps
-  // them alive while written) and points buffers_ at them.
+  // Moves the frames of the next message from the queue into the writer's frames (which
+  // keep them alive while written) and points its buffers at them.
   void take_in_flight() {
     static const char newline = '\n';
-    writing_frames_.clear();
-    buffers_.clear();
+    auto& [frames, buffers] = *writing_;
+    frames.clear();
+    buffers.clear();
     std::size_t bytes = 0;
     std::size_t taken = 0;
     for (; taken < queue_.size(); ++taken) {
       const auto& frame = queue_[taken];
       if (taken > 0 && bytes + 1 + frame->size() > kMaxJoinedBytes) break;
-      if (taken > 0) buffers_.emplace_back(&newline, 1);
-      buffers_.emplace_back(frame->data(), frame->size());
+      if (taken > 0) buffers.emplace_back(&newline, 1);
+      buffers.emplace_back(frame->data(), frame->size());
       bytes += frame->size() + 1;
     }
-    writing_frames_.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(taken)));
+    frames.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(taken)));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(taken));
   }
 
   void written(beast::error_code ec) {
     // A slow client's drop (enqueue) zeroed the count while this write was under way.
     if (!broken_) {
-      for (const auto& frame : writing_frames_) queued_bytes_ -= frame->size();
+      for (const auto& frame : writing_->frames) queued_bytes_ -= frame->size();
     }
     if (ec) broken_ = true;
     write_next();
@@ -522,10 +523,14 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
 
   // Writer state, on the strand.
   std::vector<std::shared_ptr<const std::string>> queue_;
-  std::vector<std::shared_ptr<const std::string>> writing_frames_;  // the frames being written
-  std::vector<asio::const_buffer> buffers_;  // pointing into writing_frames_
-  std::size_t queued_bytes_ = 0;  // of queue_ and writing_frames_
-  bool writing_ = false;
+  // What the writer holds while it writes; null while it does not, so that an idle
+  // connection costs a pointer here rather than two vectors.
+  struct Writing {
+    std::vector<std::shared_ptr<const std::string>> frames;  // the frames being written
+    std::vector<asio::const_buffer> buffers;                 // pointing into frames
+  };
+  std::unique_ptr<Writing> writing_;
+  std::size_t queued_bytes_ = 0;  // of queue_ and the frames being written
   bool broken_ = false;
   bool close_sent_ = false;
   std::optional<websocket::close_reason> closing_;
