@@ -1,6 +1,7 @@
 #include "tests/server_process.hpp"
 
 #include <arpa/inet.h>
+#include <sys/time.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -9,11 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -219,6 +222,18 @@ int silent_login(std::uint16_t port, const std::string& user, const std::string&
   frame(R"({"id":1,"type":"hello","data":{"versions":[1]}})");
   frame(R"({"id":2,"type":"login","data":{"username":")" + user + R"(","password":"correct horse 1","device":")" + device + R"("}})");
   return fd;
+}
+
+bool read_until_cut_off(int fd) {
+  std::vector<char> buffer(1 << 20);
+  timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ssize_t n = 0;
+  while ((n = ::recv(fd, buffer.data(), buffer.size(), 0)) > 0) {
+  }
+  const bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  ::close(fd);
+  return !timed_out;
 }
 
 }  // namespace parley::test

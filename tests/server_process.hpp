@@ -67,6 +67,10 @@ inline constexpr char kPassword[] = "correct horse 1";
 // that lost its network. Returns the socket; the caller closes it.
 int silent_login(std::uint16_t port, const std::string& user, const std::string& device);
 
+// Reads socket `fd` (a silent_login one) until it ends or 10 s pass without a byte, then
+// closes it. True when it ended (EOF or reset): the server cut the connection off.
+bool read_until_cut_off(int fd);
+
 // Waits for the next event of `type`, skipping others.
 std::optional<proto::Event> wait_event(client::Client& c, const std::string& type,
                                        std::chrono::milliseconds timeout = std::chrono::seconds(10));

@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/handlers/handlers.hpp"
+#include "server/handlers/handler_support.hpp"
 
 namespace parley::server {
 namespace {
@@ -26,8 +27,6 @@ proto::Status not_twice(const RequestContext& ctx) {
   if (ctx.session) return make_error(Errc::bad_request, "this connection is already logged in; log out first");
   return {};
 }
-
-std::uint64_t own_connection_id(const RequestContext& ctx) { return ctx.connection ? ctx.connection->id() : 0; }
 
 }  // namespace
 
@@ -64,9 +63,9 @@ void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, Se
                    if (auto s = accounts.logout(*ctx.session, r.all); !s) return s.error();
                    const auto& session = *ctx.session;
                    // Without `all`, only the connections that used this token: the same device.
-                   auto others = r.all ? registry.connections_of(session.user_id, own_connection_id(ctx))
+                   auto others = r.all ? registry.connections_of(session.user_id, connection_id(ctx))
                                        : registry.device_connections(session.user_id, session.device,
-                                                                     own_connection_id(ctx));
+                                                                     connection_id(ctx));
                    for (auto& other : others) {
                      sign_out(*other, "logged_out", "this session was logged out", close_code::kSessionRevoked);
                    }
@@ -79,7 +78,7 @@ void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, Se
                                                          -> proto::Result<proto::ChangePasswordResult> {
                    auto outcome = accounts.change_password(*ctx.session, r, ctx.peer_address);
                    if (!outcome) return outcome.error();
-                   for (auto& other : registry.connections_of(ctx.session->user_id, own_connection_id(ctx))) {
+                   for (auto& other : registry.connections_of(ctx.session->user_id, connection_id(ctx))) {
                      sign_out(*other, "password_changed", "the password was changed; log in again",
                               close_code::kSessionRevoked);
                    }

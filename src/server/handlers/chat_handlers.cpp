@@ -1,12 +1,7 @@
 #include "server/handlers/handlers.hpp"
+#include "server/handlers/handler_support.hpp"
 
 namespace parley::server {
-namespace {
-
-std::uint64_t connection_id(const RequestContext& ctx) { return ctx.connection ? ctx.connection->id() : 0; }
-
-}  // namespace
-
 void add_chat_handlers(Dispatcher& dispatcher, ChatService& chat) {
   // The hot path: validated from caches on the network thread, answered after the group
   // commit, so no thread waits for the disk.

@@ -1,19 +1,7 @@
 #include "server/handlers/handlers.hpp"
+#include "server/handlers/handler_support.hpp"
 
 namespace parley::server {
-namespace {
-
-Caller caller(const RequestContext& ctx) {
-  return Caller{ctx.session->user_id, ctx.connection ? ctx.connection->id() : 0};
-}
-
-// The result of the requests that answer {}.
-proto::Result<proto::EmptyResult> done(const proto::Status& s) {
-  if (!s) return s.error();
-  return proto::EmptyResult{};
-}
-
-}  // namespace
 
 void add_friends_handlers(Dispatcher& dispatcher, FriendsService& friends, PresenceService& presence,
                           ChatService& chat) {

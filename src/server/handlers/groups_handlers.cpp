@@ -1,17 +1,8 @@
 #include "server/handlers/handlers.hpp"
+#include "server/handlers/handler_support.hpp"
 
 namespace parley::server {
 namespace {
-
-Caller caller(const RequestContext& ctx) {
-  return Caller{ctx.session->user_id, ctx.connection ? ctx.connection->id() : 0};
-}
-
-// The result of the requests that answer {}.
-proto::Result<proto::EmptyResult> done(const proto::Status& s) {
-  if (!s) return s.error();
-  return proto::EmptyResult{};
-}
 
 // Adds a request whose service method answers a result.
 template <class Req, class Method>

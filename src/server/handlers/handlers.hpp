@@ -22,7 +22,7 @@ void add_accounts_handlers(Dispatcher& dispatcher, AccountsService& accounts, Se
 // message_send, conversations, sync, history, message_read, message_recall, message_search.
 void add_chat_handlers(Dispatcher& dispatcher, ChatService& chat);
 
-// presence_set, typing.
+// presence_get, presence_set, typing.
 void add_presence_handlers(Dispatcher& dispatcher, PresenceService& presence);
 // friend_request, friend_requests, friend_respond, friends_list, friend_delete,
 // friend_remark, friend_move, category_*, block, unblock, blocks_list, privacy_get,
@@ -30,10 +30,6 @@ void add_presence_handlers(Dispatcher& dispatcher, PresenceService& presence);
 // friends_list also shows each friend's presence and last message.
 void add_friends_handlers(Dispatcher& dispatcher, FriendsService& friends, PresenceService& presence,
                           ChatService& chat);
-
-}  // namespace parley::server
-
-namespace parley::server {
 
 // group_create, group_search, group_info, group_update, group_join, group_invite,
 // group_requests, group_respond, group_leave, group_kick, group_mute, group_unmute,

@@ -1,4 +1,5 @@
 #include "server/handlers/handlers.hpp"
+#include "server/handlers/handler_support.hpp"
 
 namespace parley::server {
 
@@ -9,16 +10,12 @@ void add_presence_handlers(Dispatcher& dispatcher, PresenceService& presence) {
                    return proto::PresenceGetResult{presence.chosen(ctx.session->user_id)};
                  }));
   dispatcher.add(proto::type::kPresenceSet, {},
-                 typed<proto::PresenceSetRequest>([&presence](RequestContext& ctx, const proto::PresenceSetRequest& r)
-                                                      -> proto::Result<proto::EmptyResult> {
-                   if (auto s = presence.set_status(*ctx.session, r); !s) return s.error();
-                   return proto::EmptyResult{};
+                 typed<proto::PresenceSetRequest>([&presence](RequestContext& ctx, const proto::PresenceSetRequest& r) {
+                   return done(presence.set_status(*ctx.session, r));
                  }));
   dispatcher.add(proto::type::kTyping, {.needs_session = true, .websocket_only = true},
-                 typed<proto::TypingRequest>([&presence](RequestContext& ctx, const proto::TypingRequest& r)
-                                                 -> proto::Result<proto::EmptyResult> {
-                   if (auto s = presence.typing(*ctx.session, r, ctx.connection->id()); !s) return s.error();
-                   return proto::EmptyResult{};
+                 typed<proto::TypingRequest>([&presence](RequestContext& ctx, const proto::TypingRequest& r) {
+                   return done(presence.typing(*ctx.session, r, ctx.connection->id()));
                  }));
 }
 
