@@ -46,10 +46,13 @@ void PrintTo(Transport transport, std::ostream* out) { *out << (transport == Tra
 class RawClient {
  public:
   // `prelude`: an HTTP request sent, and its answer read, before the upgrade. `early`:
-  // bytes sent with the upgrade request, before the answer comes.
+  // bytes sent with the upgrade request, before the answer comes. `receive_buffer`: the
+  // socket's receive buffer in bytes (0: the system's), which bounds what the server can
+  // have under way to this client.
   explicit RawClient(std::uint16_t port, Transport transport = Transport::plain, const std::string& prelude = "",
-                     const std::string& early = "") {
+                     const std::string& early = "", int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -394,6 +397,59 @@ TEST_P(WebSocketFrames, AMessageOfManySegmentsIsRead) {
   c.send_bytes(RawClient::request(3, "no_such_type", R"({"padding":")" + padding + R"("})") +
                RawClient::request(4, "no_such_type"));
   EXPECT_TRUE(all_answered(c, {3, 4}));
+}
+
+// Over plain TCP the server frames its messages and writes them to the socket itself
+// (session.ipp, write_directly). When the socket takes only part of one, the rest must
+// follow before any frame of Beast's: a client that stops reading while answers pile up,
+// then pings, reads whole frames only, with the pong between two of them.
+TEST_P(WebSocketFrames, APingWhileTheServerWaitsForRoomIsAnsweredBetweenWholeFrames) {
+  ServerProcess server(args({"--max-send-queue-bytes", "268435456"}));
+  RawClient c(server.port(), GetParam(), "", "", 4096);
+  c.send_bytes(RawClient::request(1, "hello", R"({"versions":[1]})"));
+  ASSERT_TRUE(all_answered(c, {1}));
+  // ~5 MB of answers of ~60 KB each (an unknown type is named in its error) while the
+  // client reads nothing and keeps a small receive buffer: writes go out in part.
+  const std::string type(60'000, 't');
+  int last_id = 1;
+  for (int frame = 0; frame < 80; ++frame) {
+    c.send_bytes(RawClient::text(R"({"id":)" + std::to_string(++last_id) + R"(,"type":")" + type + R"(","data":{}})"));
+  }
+  std::this_thread::sleep_for(300ms);  // the server's writes fill the sockets
+  c.send_bytes(RawClient::frame(0x9, "mid-write"));
+  std::this_thread::sleep_for(100ms);
+  std::set<int> missing;
+  for (int id = 2; id <= last_id; ++id) missing.insert(id);
+  int pongs = 0;
+  while (!missing.empty()) {
+    Frame f = c.read();
+    ASSERT_TRUE(f.opcode == 0x1 || f.opcode == 0xA) << "opcode " << f.opcode << " with " << missing.size()
+                                                    << " answers to go";
+    if (f.opcode == 0xA) {
+      EXPECT_EQ(f.payload, "mid-write");
+      ++pongs;
+      continue;
+    }
+    // Answers share a frame when they queue together, one per line, each whole.
+    std::size_t at = 0;
+    while (at < f.payload.size()) {
+      std::size_t end = f.payload.find('\n', at);
+      if (end == std::string::npos) end = f.payload.size();
+      const std::string line = f.payload.substr(at, end - at);
+      const std::size_t id_at = line.find(R"("id":)");
+      ASSERT_NE(id_at, std::string::npos) << line.substr(0, 80);
+      ASSERT_NE(line.find(type), std::string::npos) << line.substr(0, 80);
+      missing.erase(std::stoi(line.substr(id_at + 5)));
+      at = end + 1;
+    }
+  }
+  if (pongs == 0) {
+    Frame f = c.read();
+    EXPECT_EQ(f.opcode, 0xA);
+    EXPECT_EQ(f.payload, "mid-write");
+    ++pongs;
+  }
+  EXPECT_EQ(pongs, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, WebSocketFrames, ::testing::Values(Transport::plain, Transport::tls),

@@ -78,4 +78,26 @@ bool ping_outstanding(TlsWebSocket& ws) { return impl(ws).idle_counter > 0; }
 Peeked take_pong(PlainWebSocket& ws) { return take_pong_from(ws); }
 Peeked take_pong(TlsWebSocket& ws) { return take_pong_from(ws); }
 
+namespace {
+// What holds Beast's write lock while the rest of a direct write goes out. Beast's own
+// operations use ids 1 to 5 (websocket/impl/*.hpp).
+struct DirectWrite {
+  static constexpr int id = 64;
+};
+const DirectWrite kDirectWrite;
+}  // namespace
+
+bool beast_writes(PlainWebSocket& ws) { return impl(ws).wr_block.is_locked(); }
+
+void hold_writes(PlainWebSocket& ws) { impl(ws).wr_block.lock(&kDirectWrite); }
+
+void release_writes(PlainWebSocket& ws) {
+  auto& i = impl(ws);
+  i.wr_block.unlock(&kDirectWrite);
+  // What Beast's own write operation does when it ends (websocket/impl/write.hpp): start
+  // the first operation that waited for the lock.
+  i.op_close.maybe_invoke() || i.op_idle_ping.maybe_invoke() || i.op_rd.maybe_invoke() ||
+      i.op_ping.maybe_invoke() || i.op_wr.maybe_invoke();
+}
+
 }  // namespace parley::server::net

@@ -47,4 +47,15 @@ enum class Peeked { nothing, pong_taken, other };
 Peeked take_pong(PlainWebSocket& ws);
 Peeked take_pong(TlsWebSocket& ws);
 
+// The session writes its messages to a plain connection's socket itself (session.ipp,
+// write_directly): one sendmsg, no Beast operation. Beast writes frames of its own (a
+// pong, a ping, a close), and no two writes may interleave on the socket:
+//  - beast_writes: whether Beast is writing a frame now (then the session writes through
+//    Beast, which queues behind it);
+//  - hold_writes: a frame of the session's went out only in part; Beast's own writes wait,
+//    as they wait behind one of Beast's, until release_writes starts the first of them.
+bool beast_writes(PlainWebSocket& ws);
+void hold_writes(PlainWebSocket& ws);
+void release_writes(PlainWebSocket& ws);
+
 }  // namespace parley::server::net
