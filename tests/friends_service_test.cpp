@@ -154,6 +154,7 @@ TEST_F(FriendsServiceTest, RequestAcceptNotifiesBothSides) {
   EXPECT_EQ(mine->outgoing[0].decided_at, 0);
 
   now_ += 1000;
+  service_->show_presence([this](std::int64_t user) { return user == bob_.user_id ? "busy" : "online"; });
   ASSERT_TRUE(service_->respond(bob_, {sent->request_id, true, std::nullopt, std::nullopt}));
   auto alice_events = device(alice_).take();
   ASSERT_EQ(types(alice_events), (std::vector<std::string>{"friend_response", "friend_added"}));
@@ -163,10 +164,12 @@ TEST_F(FriendsServiceTest, RequestAcceptNotifiesBothSides) {
   auto added = proto::decode<proto::FriendAddedEvent>(alice_events[1].data);
   EXPECT_EQ(added->username, "bob");
   EXPECT_EQ(added->since, now_);
+  EXPECT_EQ(added->presence, std::optional<std::string>("busy"));
   EXPECT_EQ(types(alice_phone_->take()), (std::vector<std::string>{"friend_response", "friend_added"}));
   auto bob_added = device(bob_).take();
   ASSERT_EQ(types(bob_added), std::vector<std::string>{"friend_added"});
   EXPECT_EQ(proto::decode<proto::FriendAddedEvent>(bob_added[0].data)->username, "alice");
+  EXPECT_EQ(proto::decode<proto::FriendAddedEvent>(bob_added[0].data)->presence, std::optional<std::string>("online"));
   EXPECT_TRUE(device(carol_).take().empty());
 
   auto list = service_->list(alice_);

@@ -1,6 +1,7 @@
 // Friends against the real parleyd: several clients, each on its own WebSocket, and the
 // events that reach them.
 #include <thread>
+#include <tuple>
 
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
@@ -156,6 +157,27 @@ TEST_F(FriendsTest, RequestAndAcceptReachEveryDeviceOfBothSides) {
   EXPECT_EQ(requests(*alice_).outgoing[0].status, "accepted");
   EXPECT_TRUE(requests(*bob_).incoming.empty());
   expect_no_event(*carol_);
+}
+
+// Each side's friend_added says how the other looks now, as friends_list would: the
+// chosen status, or offline for an invisible user.
+TEST_F(FriendsTest, FriendAddedCarriesWhatTheNewFriendsPresenceLooksLike) {
+  ASSERT_TRUE(alice_->call<proto::EmptyResult>(proto::type::kPresenceSet, proto::PresenceSetRequest{"away"}));
+  ASSERT_TRUE(carol_->call<proto::EmptyResult>(proto::type::kPresenceSet, proto::PresenceSetRequest{"invisible"}));
+  for (auto [asker, id, seen] : {std::tuple{alice_.get(), kAlice, "away"}, std::tuple{carol_.get(), kCarol, "offline"}}) {
+    auto sent = request(*asker, kBob);
+    ASSERT_TRUE(sent) << sent.error().message;
+    expect_event(*bob_, proto::event::kFriendRequest);
+    ASSERT_TRUE(respond(*bob_, sent->request_id, true));
+    expect_event(*asker, proto::event::kFriendResponse);
+    auto bob_seen = proto::decode<proto::FriendAddedEvent>(expect_event(*asker, proto::event::kFriendAdded));
+    ASSERT_TRUE(bob_seen);
+    EXPECT_EQ(bob_seen->presence, std::optional<std::string>("online"));
+    auto asker_seen = proto::decode<proto::FriendAddedEvent>(expect_event(*bob_, proto::event::kFriendAdded));
+    ASSERT_TRUE(asker_seen);
+    EXPECT_EQ(asker_seen->user_id, id);
+    EXPECT_EQ(asker_seen->presence, std::optional<std::string>(seen));
+  }
 }
 
 TEST_F(FriendsTest, AnOfflineUserFindsThePendingRequestAfterLogin) {

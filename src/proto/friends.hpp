@@ -116,8 +116,8 @@ struct Friend {
   std::string remark;
   std::int64_t category_id = 0;
   std::int64_t since = 0;
-  // In friends_list only: what one sees of the friend's presence, and the last entry of
-  // the direct conversation with them, if any.
+  // What one sees of the friend's presence (friends_list and friend_added), and the last
+  // entry of the direct conversation with them, if any (friends_list only).
   std::optional<std::string> presence;
   std::optional<ChatMessage> last_message;
 };

@@ -114,6 +114,7 @@ int run(const Config& config) {
   PresenceService presence(registry, (*store)->accounts(), (*store)->chat(), [&friends](std::int64_t user) { return friends.friend_ids(user); },
                            system_clock(), {});
   presence.attach();
+  friends.show_presence([&presence](std::int64_t user) { return presence.visible_status(user); });
   add_presence_handlers(dispatcher, presence);
   add_friends_handlers(dispatcher, friends, presence, chat);
   GroupsService groups(

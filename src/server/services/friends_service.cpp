@@ -81,6 +81,8 @@ proto::Result<store::CategoryRow> FriendsService::own_category(const Caller& me,
   return make_error(Errc::not_found, "no such category", "category_id");
 }
 
+void FriendsService::show_presence(PresenceOf presence_of) { presence_of_ = std::move(presence_of); }
+
 void FriendsService::announce_friendship(std::int64_t a, std::int64_t b) {
   for (auto [user, other] : {std::pair{a, b}, std::pair{b, a}}) {
     auto entry = store_.friend_of(user, other);
@@ -88,7 +90,9 @@ void FriendsService::announce_friendship(std::int64_t a, std::int64_t b) {
       spdlog::warn("friend_added event not sent user_id={} error=\"{}\"", user, entry.error().message);
       continue;
     }
-    registry_.notify(user, proto::event::kFriendAdded, to_friend(*entry));
+    auto added = to_friend(*entry);
+    if (presence_of_) added.presence = presence_of_(other);
+    registry_.notify(user, proto::event::kFriendAdded, added);
   }
 }
 

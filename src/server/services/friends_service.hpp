@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 
 #include "proto/errors.hpp"
@@ -43,6 +44,12 @@ class FriendsService {
   // `store`, `accounts` and `registry` must outlive the service.
   FriendsService(store::FriendsStore& store, store::AccountsStore& accounts, SessionRegistry& registry, Clock clock,
                  Options options);
+
+  // What one sees of a user's presence (PresenceService::visible_status, which needs this
+  // service for friends): each side's friend_added carries the other's. Call before the
+  // server starts.
+  using PresenceOf = std::function<std::string(std::int64_t user_id)>;
+  void show_presence(PresenceOf presence_of);
 
   // Requests.
   proto::Result<proto::FriendRequestResult> send_request(const Caller& me, const proto::FriendRequestRequest& request);
@@ -100,6 +107,7 @@ class FriendsService {
   SessionRegistry& registry_;
   Clock clock_;
   Options options_;
+  PresenceOf presence_of_;
 
   // may_message's answers, valid while relations_version_ is what it was when they were
   // computed. The version is read before the store and bumped after a change, so an

@@ -117,6 +117,16 @@ describe('store reducer', () => {
   });
 });
 
+describe('new friends', () => {
+  it('show the presence their friend_added event carries', () => {
+    const s = reducer(base(), {
+      type: 'friendAdded',
+      friend: { user_id: 10002, username: 'bob', nickname: 'Bob', avatar: '', signature: '', remark: '', category_id: 1, since: 1, presence: 'busy' },
+    });
+    expect(s.friends[10002].presence).toBe('busy');
+  });
+});
+
 describe('new direct chats', () => {
   it('know that a brand-new conversation has no older history', () => {
     let s = base();

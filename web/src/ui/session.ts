@@ -322,11 +322,7 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
         });
         void refreshFriendRequests().catch(() => {});
       }),
-      client.on('friend_added', (friend) => {
-        dispatch({ type: 'friendAdded', friend });
-        // the event has no presence: fetch the list for it
-        void refreshFriends().catch(() => {});
-      }),
+      client.on('friend_added', (friend) => dispatch({ type: 'friendAdded', friend })),
       client.on('friend_deleted', (ev) => dispatch({ type: 'friendDeleted', user_id: ev.user_id })),
       client.on('friends_changed', () => {
         void refreshFriends().catch(() => {});
