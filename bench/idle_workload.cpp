@@ -94,7 +94,7 @@ asio::awaitable<void> get_tokens(Idle* idle, int first, int stride, int users) {
   }
 }
 
-// Keeps reading so that Beast answers the server's pings; ends when the connection does.
+// Keeps reading so that the connection answers the server's pings; ends when the connection does.
 asio::awaitable<void> hold(Idle* idle, WsConnection* ws) {
   for (;;) {
     auto text = co_await ws->read();

@@ -1,6 +1,7 @@
 // The WebSocket and HTTP connections behind transport.hpp, written once as templates over
 // the next layer: tcp::socket, or beast::ssl_stream<tcp::socket> for TLS. Included by
-// transport_plain.cpp and transport_tls.cpp only, each instantiating one layer.
+// transport_plain.cpp and transport_tls.cpp only, each instantiating one layer. Over plain
+// TCP only the HTTP connection is used: the WebSocket one is transport_plain.cpp's own.
 #pragma once
 
 #include <netinet/in.h>
