@@ -431,10 +431,12 @@ class WebSocketSession final : public Connection, public std::enable_shared_from
     start_writer();
   }
 
+  // The writer starts once the handler that queued the frame is done, so that the frames
+  // the same handler queues next (a batch's answers and events) go out with it, joined.
   void start_writer() {
     if (writing_) return;
     writing_ = std::make_unique<Writing>();
-    write_next();
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->write_next(); });
   }
 
   // The one writer, on the strand: sends what is queued, then performs a requested close.
