@@ -77,14 +77,48 @@ void MessageWriter::write(std::vector<Pending> batch) {
   std::vector<store::NewMessage> messages;
   messages.reserve(batch.size());
   for (auto& p : batch) messages.push_back(std::move(p.message));
-  auto appended = store_.append(messages);
+  Committed committed{std::move(batch), store_.append(messages)};
+  // With nothing else to write and nothing being answered, the writer answers the batch
+  // itself: handing it to the second thread would cost a wake-up (~0.1-0.4 ms on a
+  // virtual machine whose other core sleeps), at low rates the larger part of a send's
+  // time. Under load the second thread answers while the next batch is written.
+  bool answer_here = false;
   bool was_empty = false;
   {
     std::lock_guard lock(committed_mutex_);
-    was_empty = committed_.empty();
-    committed_.push_back(Committed{std::move(batch), std::move(appended)});
+    answer_here = committed_.empty() && !answering_ && nothing_queued();
+    if (answer_here) {
+      answering_ = true;
+    } else {
+      was_empty = committed_.empty();
+      committed_.push_back(std::move(committed));
+    }
+  }
+  if (answer_here) {
+    {
+      SendBatch sends;  // the answers and events of the batch, sent together
+      answer(committed);
+    }
+    std::lock_guard lock(committed_mutex_);
+    answering_ = false;
+    return;
   }
   if (was_empty) committed_wake_.notify_one();
+}
+
+bool MessageWriter::nothing_queued() {
+  std::lock_guard lock(mutex_);
+  return queue_.empty();
+}
+
+void MessageWriter::answer(Committed& c) {
+  for (std::size_t i = 0; i < c.batch.size(); ++i) {
+    if (c.appended) {
+      c.batch[i].done(std::move((*c.appended)[i]));
+    } else {
+      c.batch[i].done(c.appended.error());
+    }
+  }
 }
 
 void MessageWriter::complete() {
@@ -96,17 +130,16 @@ void MessageWriter::complete() {
       committed_wake_.wait(lock, [this] { return written_all_ || !committed_.empty(); });
       if (committed_.empty()) return;  // the writer stopped, and everything is answered
       ready.swap(committed_);
+      answering_ = true;
     }
-    SendBatch sends;  // the answers and events of all these messages, sent together
-    for (auto& c : ready) {
-      for (std::size_t i = 0; i < c.batch.size(); ++i) {
-        if (c.appended) {
-          c.batch[i].done(std::move((*c.appended)[i]));
-        } else {
-          c.batch[i].done(c.appended.error());
-        }
-      }
+    // The sends leave before answering_ is cleared: a later batch answered by the writer
+    // must not overtake them.
+    {
+      SendBatch sends;  // the answers and events of all these batches, sent together
+      for (auto& c : ready) answer(c);
     }
+    std::lock_guard lock(committed_mutex_);
+    answering_ = false;
   }
 }
 

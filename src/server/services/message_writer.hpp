@@ -18,8 +18,9 @@ namespace parley::server {
 // Thread-safe. `store` must outlive the writer.
 class MessageWriter {
  public:
-  // Runs once the batch holding the message has committed (or failed), on the writer's
-  // second thread, in submit order: the next batch is written meanwhile.
+  // Runs once the batch holding the message has committed (or failed), in submit order:
+  // on the writer's second thread, which answers while the next batch is written, or on
+  // the writer's own when there is no next batch.
   using Done = std::function<void(store::Result<store::Appended>)>;
 
   struct Options {
@@ -53,6 +54,8 @@ class MessageWriter {
   void run();
   void write(std::vector<Pending> batch);
   void complete();  // the second thread: runs the Done callbacks of committed batches
+  void answer(Committed& c);  // runs c's Done callbacks, their sends together
+  bool nothing_queued();
 
   store::ChatStore& store_;
   const Options options_;
@@ -65,6 +68,7 @@ class MessageWriter {
   std::condition_variable committed_wake_;
   std::deque<Committed> committed_;  // GUARDED_BY(committed_mutex_)
   bool written_all_ = false;         // GUARDED_BY(committed_mutex_): the writer has stopped
+  bool answering_ = false;           // GUARDED_BY(committed_mutex_): a batch's callbacks are running
 
   std::thread completer_;
   std::thread thread_;
