@@ -810,6 +810,9 @@ TEST_F(GroupTest, AMutedMemberIsRefusedWithUntilAndTheMuteEndsByItself) {
   EXPECT_EQ(body_int(*entry, "until"), refused.error().until);
   auto listed = member_map(*alice_, g);
   EXPECT_EQ(listed.at(kBob).muted_until, refused.error().until);
+  // Bob's conversation list says so too (no need to fetch the members); nobody else's.
+  EXPECT_EQ(conversation_entry(*bob_, g)->group->muted_until, refused.error().until);
+  EXPECT_EQ(conversation_entry(*carol_, g)->group->muted_until, 0);
   // Others are not affected.
   EXPECT_TRUE(say(*carol_, g, "c-1", "I can talk"));
   // Poll until the mute has run out: bounded, and no claim on how soon.
@@ -825,6 +828,7 @@ TEST_F(GroupTest, AMutedMemberIsRefusedWithUntilAndTheMuteEndsByItself) {
   }
   EXPECT_TRUE(spoke) << "the mute never ended";
   EXPECT_GE(now_ms(), refused.error().until);
+  EXPECT_EQ(conversation_entry(*bob_, g)->group->muted_until, 0);  // a mute that ended is no mute
 }
 
 TEST_F(GroupTest, UnmuteLetsAMemberSpeakAgain) {
@@ -838,6 +842,7 @@ TEST_F(GroupTest, UnmuteLetsAMemberSpeakAgain) {
   ASSERT_TRUE(entry);
   EXPECT_EQ(body_int(*entry, "by"), kAlice);
   EXPECT_EQ(member_map(*alice_, g).at(kBob).muted_until, 0);
+  EXPECT_EQ(conversation_entry(*bob_, g)->group->muted_until, 0);
   auto spoke = say(*bob_, g, "u-2", "thanks");
   ASSERT_TRUE(spoke) << spoke.error().message;
   ASSERT_TRUE(wait_text(*carol_, g, "u-2"));
@@ -848,8 +853,10 @@ TEST_F(GroupTest, UnmuteLetsAMemberSpeakAgain) {
 TEST_F(GroupTest, MuteAllSilencesMembersButNotAdminsOrTheOwner) {
   auto g = group_with({kBob, kCarol});
   ASSERT_TRUE(set_admin(*alice_, g, kBob, true));
+  EXPECT_FALSE(conversation_entry(*carol_, g)->group->muted_all);
   ASSERT_TRUE(mute_all(*alice_, g, true));
   EXPECT_TRUE(info(*carol_, g)->muted_all);
+  EXPECT_TRUE(conversation_entry(*carol_, g)->group->muted_all);
   auto entry = wait_system(*carol_, g, "muted_all");
   ASSERT_TRUE(entry);
   ASSERT_TRUE(entry->body.contains("muted"));

@@ -39,7 +39,8 @@ template <>
 struct Schema<ConversationGroup> {
   static constexpr auto fields = std::make_tuple(
       required("group_id", &ConversationGroup::group_id, 0, kMax), required("name", &ConversationGroup::name, 0, kTextCap),
-      required("avatar", &ConversationGroup::avatar, 0, kTextCap), required("role", &ConversationGroup::role, 0, kNameCap));
+      required("avatar", &ConversationGroup::avatar, 0, kTextCap), required("role", &ConversationGroup::role, 0, kNameCap),
+      required("muted_all", &ConversationGroup::muted_all, 0, 0), required("muted_until", &ConversationGroup::muted_until, 0, kMax));
 };
 
 template <>

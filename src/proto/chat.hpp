@@ -74,7 +74,9 @@ struct ConversationGroup {
   std::int64_t group_id = 0;
   std::string name;
   std::string avatar;
-  std::string role;  // mine
+  std::string role;              // mine
+  bool muted_all = false;        // only the owner and admins may send
+  std::int64_t muted_until = 0;  // ms: I may not send until then; 0: I am not muted
 };
 
 struct ConversationInfo {

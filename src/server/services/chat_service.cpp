@@ -311,7 +311,10 @@ proto::Result<proto::ConversationsResult> ChatService::conversations(const Sessi
     proto::ConversationInfo info{row.conversation_id, row.kind, {}, row.last_seq, row.read_seq, row.peer_read_seq,
                                  row.unread, row.mentions, std::nullopt, std::nullopt};
     if (row.kind == "group") {
-      info.group = proto::ConversationGroup{row.conversation_id, row.group_name, row.group_avatar, row.role};
+      // A mute that ended is no mute.
+      const std::int64_t muted_until = row.muted_until > clock_() ? row.muted_until : 0;
+      info.group = proto::ConversationGroup{row.conversation_id, row.group_name, row.group_avatar, row.role,
+                                            row.muted_all, muted_until};
     } else if (auto peer = accounts_.user_by_id(row.peer_id)) {
       info.peer = proto::ConversationPeer{peer->id, peer->username, peer->nickname, peer->avatar};
     }

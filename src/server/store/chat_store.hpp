@@ -55,10 +55,13 @@ struct ConversationRow {
   std::int64_t unread = 0;    // text from others after read_seq (not recall or system entries)
   std::int64_t mentions = 0;  // of those, the ones that mention the user or all
   std::optional<Message> last_message;
-  // Groups: the group's name and avatar, and the user's role.
+  // Groups: the group's name and avatar, the user's role, whether the group is muted for
+  // all but its admins, and until when the user is muted in it (ms; 0: not muted).
   std::string group_name;
   std::string group_avatar;
   std::string role;
+  bool muted_all = false;
+  std::int64_t muted_until = 0;
 };
 
 // A member of a conversation, with what groups keep of each member.

@@ -495,7 +495,7 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
                         "CASE WHEN c.kind = 'group' THEN (SELECT count(*) " + unread_texts +
                         "  AND (json_extract(u.body, '$.mention_all') = 1 OR "
                         "       EXISTS (SELECT 1 FROM json_each(u.body, '$.mentions') WHERE value = ?1))) ELSE 0 END, "
-                        "coalesce(g.name, ''), coalesce(g.avatar, ''), me.role, ") +
+                        "coalesce(g.name, ''), coalesce(g.avatar, ''), me.role, coalesce(g.muted_all, 0), me.muted_until, ") +
                 kMessageColumns +
                 " FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id "
                 "LEFT JOIN groups g ON g.conversation_id = c.id "
@@ -516,7 +516,9 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
       row.group_name = q->getColumn(8).getString();
       row.group_avatar = q->getColumn(9).getString();
       row.role = q->getColumn(10).getString();
-      if (!q->getColumn(11).isNull()) row.last_message = read_message(*q, 11);
+      row.muted_all = q->getColumn(11).getInt() != 0;
+      row.muted_until = q->getColumn(12).getInt64();
+      if (!q->getColumn(13).isNull()) row.last_message = read_message(*q, 13);
       out.push_back(std::move(row));
     }
     return out;

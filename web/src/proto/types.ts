@@ -126,6 +126,10 @@ export interface GroupRef {
   name: string;
   avatar: string;
   role: GroupRole;
+  /** only the owner and admins may send */
+  muted_all: boolean;
+  /** ms: I may not send until then; 0: not muted */
+  muted_until: number;
 }
 
 export interface Conversation {

@@ -13,7 +13,7 @@ function conv(id: number, last_seq: number, kind: 'direct' | 'group' = 'direct')
     peer_read_seq: 0,
     unread: 0,
     mentions: 0,
-    ...(kind === 'group' ? { group: { group_id: id, name: 'G', avatar: '', role: 'member' as const } } : {}),
+    ...(kind === 'group' ? { group: { group_id: id, name: 'G', avatar: '', role: 'member' as const, muted_all: false, muted_until: 0 } } : {}),
   };
 }
 

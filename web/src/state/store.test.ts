@@ -34,7 +34,7 @@ function msg(seq: number, extra: Partial<Message> = {}): Message {
 
 function base(): AppState {
   let s = reducer(initialState, { type: 'session', user_id: ME, username: 'alice' });
-  s = reducer(s, { type: 'conversations', list: [conv(1), conv(7, { kind: 'group', group: { group_id: 7, name: 'G', avatar: '', role: 'member' } })] });
+  s = reducer(s, { type: 'conversations', list: [conv(1), conv(7, { kind: 'group', group: { group_id: 7, name: 'G', avatar: '', role: 'member', muted_all: false, muted_until: 0 } })] });
   return s;
 }
 
@@ -114,6 +114,25 @@ describe('store reducer', () => {
     expect(displayName(s, 10002, 7)).toBe('Captain');
     expect(displayName(s, 10002)).toBe('Bobby');
     expect(displayName(s, 4242)).toBe('#4242');
+  });
+});
+
+describe('a group conversation', () => {
+  it('follows my mute and the group mute from system entries', () => {
+    let s = reducer(base(), {
+      type: 'conversations',
+      list: [conv(7, { kind: 'group', group: { group_id: 7, name: 'G', avatar: '', role: 'member', muted_all: false, muted_until: 0 } })],
+    });
+    const system = (seq: number, body: Record<string, unknown>) =>
+      msg(seq, { conversation_id: 7, kind: 'system', sender_id: 10002, client_id: `system:${seq}`, body });
+    s = reducer(s, { type: 'message', msg: system(1, { event: 'muted', by: 10002, user_id: ME, until: 5000 }) });
+    expect(s.conversations[7].group?.muted_until).toBe(5000);
+    s = reducer(s, { type: 'message', msg: system(2, { event: 'muted', by: 10002, user_id: 10003, until: 9000 }) });
+    expect(s.conversations[7].group?.muted_until).toBe(5000);
+    s = reducer(s, { type: 'message', msg: system(3, { event: 'unmuted', by: 10002, user_id: ME }) });
+    expect(s.conversations[7].group?.muted_until).toBe(0);
+    s = reducer(s, { type: 'message', msg: system(4, { event: 'muted_all', by: 10002, muted: true }) });
+    expect(s.conversations[7].group?.muted_all).toBe(true);
   });
 });
 

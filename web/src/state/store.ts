@@ -294,6 +294,9 @@ function applySystem(state: AppState, msg: Message): AppState {
       patch = { role: b.user_id === me ? 'owner' : c.group.role === 'owner' ? 'member' : c.group.role };
     }
     if (b.event === 'admin' && b.user_id === me) patch = { role: b.admin ? 'admin' : 'member' };
+    if (b.event === 'muted_all') patch = { muted_all: !!b.muted };
+    if (b.event === 'muted' && b.user_id === me) patch = { muted_until: typeof b.until === 'number' ? b.until : 0 };
+    if (b.event === 'unmuted' && b.user_id === me) patch = { muted_until: 0 };
     if (patch && Object.keys(patch).length) {
       next = { ...next, conversations: { ...next.conversations, [gid]: { ...c, group: { ...c.group, ...patch } } } };
     }

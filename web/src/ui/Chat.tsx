@@ -525,8 +525,11 @@ function Composer({ target, disabled }: { target: ChatTarget; disabled: boolean 
   const me = members.find((m) => m.user_id === api.myId);
   const role = me?.role ?? api.state.groups[gid]?.role ?? api.state.conversations[gid]?.group?.role;
   const privileged = role === 'owner' || role === 'admin';
-  const mutedUntil = me && me.muted_until > Date.now() ? me.muted_until : 0;
-  const mutedAll = isGroup && !!api.state.groups[gid]?.muted_all && !privileged;
+  // the member list when it is loaded, else the conversation list's entry
+  const conversationGroup = isGroup ? api.state.conversations[gid]?.group : undefined;
+  const myMute = me ? me.muted_until : conversationGroup?.muted_until ?? 0;
+  const mutedUntil = myMute > Date.now() ? myMute : 0;
+  const mutedAll = isGroup && !!(api.state.groups[gid]?.muted_all ?? conversationGroup?.muted_all) && !privileged;
   const hintId = `composer-hint-${target.key}`;
 
   useRedrawWhenPassed([mutedUntil]);
