@@ -280,6 +280,27 @@ TEST_F(FriendsServiceTest, ABlockedUsersRequestIsSilentlyDropped) {
   EXPECT_TRUE(device(bob_).take().empty());
 }
 
+// Accepting a request from someone one blocked after it came: their friend_added shows
+// one as offline, as their friend list would.
+TEST_F(FriendsServiceTest, FriendAddedShowsABlockerAsOffline) {
+  service_->show_presence([](std::int64_t) { return "busy"; });
+  auto sent = service_->send_request(alice_, {bob_.user_id, std::nullopt});
+  ASSERT_TRUE(sent);
+  ASSERT_TRUE(service_->block(bob_, {alice_.user_id}));
+  drain();
+  ASSERT_TRUE(service_->respond(bob_, {sent->request_id, true, std::nullopt, std::nullopt}));
+  int added = 0;
+  for (const auto& e : device(alice_).take()) {
+    if (e.type != "friend_added") continue;
+    ++added;
+    EXPECT_EQ(proto::decode<proto::FriendAddedEvent>(e.data)->presence, std::optional<std::string>("offline"));
+  }
+  EXPECT_EQ(added, 1);
+  auto bob_added = device(bob_).take();
+  ASSERT_EQ(types(bob_added), std::vector<std::string>{"friend_added"});
+  EXPECT_EQ(proto::decode<proto::FriendAddedEvent>(bob_added[0].data)->presence, std::optional<std::string>("busy"));
+}
+
 TEST_F(FriendsServiceTest, ARequestDroppedWhileBlockedStaysDroppedAfterUnblocking) {
   ASSERT_TRUE(service_->block(bob_, {alice_.user_id}));
   auto dropped = service_->send_request(alice_, {bob_.user_id, std::nullopt});

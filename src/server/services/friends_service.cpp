@@ -91,7 +91,8 @@ void FriendsService::announce_friendship(std::int64_t a, std::int64_t b) {
       continue;
     }
     auto added = to_friend(*entry);
-    if (presence_of_) added.presence = presence_of_(other);
+    // As friends_list shows it: one who blocked the user shows as offline to them.
+    if (presence_of_) added.presence = is_blocked(other, user) ? std::string(proto::presence::kOffline) : presence_of_(other);
     registry_.notify(user, proto::event::kFriendAdded, added);
   }
 }

@@ -292,6 +292,7 @@ function applySystem(state: AppState, msg: Message): AppState {
     }
     if (b.event === 'owner' && b.user_id) {
       patch = { role: b.user_id === me ? 'owner' : c.group.role === 'owner' ? 'member' : c.group.role };
+      if (b.user_id === me) patch.muted_until = 0; // the server lifts a new owner's mute
     }
     if (b.event === 'admin' && b.user_id === me) patch = { role: b.admin ? 'admin' : 'member' };
     if (b.event === 'muted_all') patch = { muted_all: !!b.muted };

@@ -322,7 +322,12 @@ export function useSessionApi(client: ParleyClient, state: AppState, dispatch: D
         });
         void refreshFriendRequests().catch(() => {});
       }),
-      client.on('friend_added', (friend) => dispatch({ type: 'friendAdded', friend })),
+      client.on('friend_added', (friend) => {
+        dispatch({ type: 'friendAdded', friend });
+        // A presence change made as the friendship formed may have come before this event
+        // (and been dropped, not yet being a friend's): the list has the current one.
+        void refreshFriends().catch(() => {});
+      }),
       client.on('friend_deleted', (ev) => dispatch({ type: 'friendDeleted', user_id: ev.user_id })),
       client.on('friends_changed', () => {
         void refreshFriends().catch(() => {});
