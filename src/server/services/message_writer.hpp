@@ -20,7 +20,8 @@ class MessageWriter {
  public:
   // Runs once the batch holding the message has committed (or failed), in submit order:
   // on the writer's second thread, which answers while the next batch is written, or on
-  // the writer's own when there is no next batch.
+  // the writer's own when there is no next batch. So it must not call append(), which
+  // would wait for the writer (submit() is fine).
   using Done = std::function<void(store::Result<store::Appended>)>;
 
   struct Options {
