@@ -157,6 +157,8 @@ TEST_F(CliGroupsTest, MuteShowsWhenItEndsAndKickRemoves) {
   auto members = ok("alice", {"group", "members", g});
   EXPECT_TRUE(has(members, "10002\tbob\tbob\tmember\t")) << members;
   EXPECT_TRUE(has(members, "\tmuted until " + until)) << members;
+  EXPECT_TRUE(has(ok("bob", {"conversations"}), "  muted until " + until + "  last: ")) << "bob's conversations";
+  EXPECT_FALSE(has(ok("carol", {"conversations"}), "  muted until ")) << "carol's conversations";
   EXPECT_TRUE(has(ok("alice", {"history", "#" + g}), "* alice muted bob until ")) << "history";
 
   ok("alice", {"group", "unmute", g, "10002"});
@@ -217,6 +219,8 @@ TEST_F(CliGroupsTest, MembersRolesCardsAndProfile) {
   EXPECT_EQ(muted.status, 1);
   EXPECT_TRUE(has(muted.err, "error: forbidden:")) << muted.err;
   EXPECT_FALSE(has(muted.err, "until:")) << muted.err;
+  EXPECT_TRUE(has(ok("carol", {"conversations"}), "  muted (all members)  last: "));
+  EXPECT_FALSE(has(ok("bob", {"conversations"}), "  muted (all members)")) << "an admin may send";
   ok("alice", {"group", "mute-all", g, "off"});
   ok("carol", {"send", "#" + g, "me too"});
 

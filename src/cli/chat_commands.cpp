@@ -219,6 +219,14 @@ std::string last_text(const proto::ConversationInfo& c, const NameOf& name_of) {
   return name_of(m.sender_id) + ": " + entry_text(m, "");
 }
 
+// Whether the caller may not send in a group now, and why.
+std::string muted_text(const proto::ConversationInfo& c) {
+  if (!c.group) return "";
+  if (c.group->muted_until != 0) return "  muted until " + format_utc(c.group->muted_until);
+  if (c.group->muted_all && c.group->role == "member") return "  muted (all members)";
+  return "";
+}
+
 Outcome<void> do_conversations(const Context& context) {
   auto saved = load_session(context);
   if (!saved) return saved.error();
@@ -233,7 +241,7 @@ Outcome<void> do_conversations(const Context& context) {
   for (const auto& c : reply->value.conversations) {
     if (out.json()) break;
     out.line(std::to_string(c.conversation_id) + "  " + conversation_title(c) + "  unread=" + std::to_string(c.unread) +
-             (c.kind == "group" ? "  mentions=" + std::to_string(c.mentions) : "") +
+             (c.kind == "group" ? "  mentions=" + std::to_string(c.mentions) : "") + muted_text(c) +
              "  last: " + (c.last_message ? one_line(last_text(c, name_of)) : ""));
   }
   if (reply->value.conversations.empty() && !out.json()) out.note("no conversations yet; parley send USER TEXT");
