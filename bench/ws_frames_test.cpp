@@ -106,6 +106,16 @@ Events read_all(std::string_view bytes, std::size_t max_message = kMaxMessageByt
   return drain(reader);
 }
 
+// What a fresh reader makes of `stream` given in two reads, cut at `split`.
+Events read_in_two(std::string_view stream, std::size_t split) {
+  FrameReader reader;
+  feed(reader, stream.substr(0, split));
+  Events events = drain(reader);
+  feed(reader, stream.substr(split));
+  for (auto& e : drain(reader)) events.push_back(std::move(e));
+  return events;
+}
+
 TEST(WsHandshake, AcceptKeyIsTheExampleOfRfc6455) {
   EXPECT_EQ(accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 }
@@ -320,12 +330,7 @@ TEST(WsFrameReader, GivesTheSameEventsWhereverTheBytesAreSplit) {
   const std::string stream = mixed_stream();
   ASSERT_EQ(read_all(stream), kMixedEvents);
   for (std::size_t split = 0; split <= stream.size(); ++split) {
-    FrameReader reader;
-    feed(reader, std::string_view(stream).substr(0, split));
-    Events events = drain(reader);
-    feed(reader, std::string_view(stream).substr(split));
-    for (auto& e : drain(reader)) events.push_back(std::move(e));
-    ASSERT_EQ(events, kMixedEvents) << "split at " << split;
+    ASSERT_EQ(read_in_two(stream, split), kMixedEvents) << "split at " << split;
   }
 }
 
@@ -348,12 +353,7 @@ TEST(WsFrameReader, ALargeFrameSplitInItsHeaderOrPayload) {
   for (std::size_t i = 0; i <= 16; ++i) splits.push_back(i);
   for (const std::size_t i : {4096u, 65536u, 70009u, 70010u, 70011u, 70013u}) splits.push_back(i);
   for (const std::size_t split : splits) {
-    FrameReader reader;
-    feed(reader, std::string_view(stream).substr(0, split));
-    Events events = drain(reader);
-    feed(reader, std::string_view(stream).substr(split));
-    for (auto& e : drain(reader)) events.push_back(std::move(e));
-    ASSERT_EQ(events, expected) << "split at " << split;
+    ASSERT_EQ(read_in_two(stream, split), expected) << "split at " << split;
   }
 }
 
