@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cstdint>
 #include <chrono>
+#include <fstream>
+#include <iomanip>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +49,13 @@ struct Shared {
   std::atomic<int> lost{0};  // connections that broke before the generator closed them
 };
 
+// One send's times (now_ns()): due (W2) or written (W1), answered, and delivered.
+struct MessageTiming {
+  std::int64_t sent_ns = 0;
+  std::int64_t acked_ns = 0;
+  std::int64_t delivered_ns = 0;
+};
+
 // A sender and its recipient. Touched only by the thread of its io_context, until the
 // threads have been joined.
 struct Pair {
@@ -61,6 +70,9 @@ struct Pair {
   std::optional<asio::steady_timer> wake;  // W1: the sender waits here for a free slot
   std::optional<asio::steady_timer> pace;  // W2: the sender waits here until the next send is due
   DeliveryLedger ledger;
+  // With --timings: by send number, when it was due, answered and delivered (0: not yet).
+  bool keep_timings = false;
+  std::vector<MessageTiming> timings;
   std::uint64_t inflight = 0;
   std::uint64_t stray = 0;       // events that are not this pair's messages
   std::uint64_t bad_frames = 0;  // messages the codec refused
@@ -104,6 +116,7 @@ asio::awaitable<void> set_up_pair(Pair* pair, const Options* options) {
 // Books the next send, adds it to pair.batch and counts it as in flight.
 void add_next(Pair& pair, std::int64_t stamp_ns) {
   const std::uint64_t n = pair.ledger.book_send();
+  if (pair.keep_timings) pair.timings.push_back({stamp_ns, 0, 0});
   ++pair.inflight;
   pair.send_frame->append_to(pair.batch->add(), kFirstSendId + static_cast<std::int64_t>(n), pair.index, n,
                              stamp_ns);
@@ -185,6 +198,7 @@ bool on_ack(Pair& pair, Shared& shared, IncomingParser& parser, std::string_view
     return false;
   }
   if (ack == DeliveryLedger::Ack::ok) {
+    if (pair.keep_timings) pair.timings[static_cast<std::size_t>(id - kFirstSendId)].acked_ns = now_ns();
     shared.acked.fetch_add(1, std::memory_order_relaxed);
     if (shared.measuring.load(std::memory_order_relaxed)) {
       shared.acked_in_window.fetch_add(1, std::memory_order_relaxed);
@@ -248,6 +262,7 @@ void on_delivery(Pair& pair, Shared& shared, IncomingParser& parser, std::string
   }
   if (!pair.ledger.deliver(stamp.n, message->seq)) return;
   pair.latencies->add_ns(received_ns - stamp.sent_ns);
+  if (pair.keep_timings) pair.timings[stamp.n].delivered_ns = received_ns;
   shared.delivered.fetch_add(1, std::memory_order_relaxed);
   if (shared.measuring.load(std::memory_order_relaxed)) {
     shared.delivered_in_window.fetch_add(1, std::memory_order_relaxed);
@@ -310,6 +325,30 @@ void verify(const std::vector<std::unique_ptr<Pair>>& pairs, const Shared& share
 
 enum class Mode { window, paced };
 
+// Writes every send's times to `path`, one line each, in the order they were due.
+bool write_timings(const std::string& path, const std::vector<std::unique_ptr<Pair>>& pairs, std::int64_t start_ns) {
+  struct Line {
+    std::uint32_t pair;
+    std::size_t n;
+    MessageTiming t;
+  };
+  std::vector<Line> lines;
+  for (const auto& pair : pairs) {
+    for (std::size_t n = 0; n < pair->timings.size(); ++n) lines.push_back({pair->index, n, pair->timings[n]});
+  }
+  std::ranges::sort(lines, {}, [](const Line& l) { return l.t.sent_ns; });
+  const auto ms = [&](std::int64_t ns) { return ns == 0 ? -1.0 : static_cast<double>(ns - start_ns) / 1e6; };
+  std::ofstream out(path);
+  out << "# pair n sent_ms acked_ms delivered_ms (ms from the start, " << start_ns
+      << " ns on the monotonic clock; -1: never)\n";
+  out << std::fixed << std::setprecision(3);
+  for (const auto& l : lines) {
+    out << l.pair << ' ' << l.n << ' ' << ms(l.t.sent_ns) << ' ' << ms(l.t.acked_ns) << ' ' << ms(l.t.delivered_ns)
+        << '\n';
+  }
+  return static_cast<bool>(out);
+}
+
 Row run_chat(const Options& options, Mode mode) {
   Row row(mode == Mode::window ? "W1" : "W2");
   const int pair_count = std::max(1, options.clients / 2);
@@ -333,6 +372,7 @@ Row run_chat(const Options& options, Mode mode) {
     pair->index = static_cast<std::uint32_t>(i);
     pair->thread = static_cast<std::size_t>(i) % runner.size();
     pair->latencies = &latencies[pair->thread];
+    pair->keep_timings = !options.timings_path.empty();
     asio::co_spawn(runner.context(pair->thread), set_up_pair(pair.get(), &options), CountDone{&set_up});
     pairs.push_back(std::move(pair));
   }
@@ -426,6 +466,9 @@ Row run_chat(const Options& options, Mode mode) {
   row.add("msgs/frame in", frames_read > 0 ? static_cast<double>(messages_read) / static_cast<double>(frames_read) : 0.0,
           2);
   if (!drained) row.problem("not drained within " + std::to_string(options.drain_s) + " s");
+  if (!options.timings_path.empty() && !write_timings(options.timings_path, pairs, start_ns)) {
+    row.problem("could not write " + options.timings_path);
+  }
   verify(pairs, shared, row);
   if (shared.acked.load() == 0) row.problem("no message was acknowledged");
   return row;

@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
   app.add_option("--members", options.members, "W3: members of the group, all online (2 to 10,000); one sends")
       ->capture_default_str();
   app.add_option("--timings", options.timings_path,
-                 "W3: write one line per message there: n, send time, first and last member's arrival (ms from "
-                 "the first send)");
+                 "write one line per message there (ms from the start): W1/W2 pair, n, send, answer and "
+                 "arrival times; W3 n, send time, first and last member's arrival");
   app.add_option("--drain-timeout", options.drain_s, "W1/W2/W3: seconds to wait for outstanding acks and events")
       ->capture_default_str();
   app.add_option("--connections", options.connections, "W4: idle authenticated connections")->capture_default_str();

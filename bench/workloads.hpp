@@ -29,7 +29,9 @@ struct Options {
 
   // W3 (also --rate, default 100 for it, and --duration)
   int members = 200;         // members of the group, all online; member 0 sends
-  std::string timings_path;  // when set: one line per message (n, sent, first and last arrival) written there
+  // When set: one line per message written there (W1/W2: sent, answered, delivered; W3:
+  // sent, first and last arrival).
+  std::string timings_path;
 
   // W4
   int connections = 1000;

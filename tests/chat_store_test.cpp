@@ -372,6 +372,34 @@ TEST_F(ChatStoreTest, AnEntryRecalledBeforeItIsIndexedNeverReachesTheIndex) {
   EXPECT_EQ(indexed("公开"), 1);
 }
 
+// The indexer reads a page of the log, prepares the texts without any lock, then adds
+// them: an entry recalled in between must not reach the index, and the lookups still
+// get every entry of the page.
+TEST_F(ChatStoreTest, AnEntryRecalledWhileItsBatchIsPreparedIsLeftOut) {
+  send(alice_, "m1", "secret 密码");
+  send(alice_, "m2", "public 公开");
+  auto& index = store_->search_index();
+  auto logged = index.unindexed(100);
+  ASSERT_TRUE(logged) << logged.error().message;
+  ASSERT_EQ(logged->size(), 2u);
+  NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
+  ASSERT_TRUE(chat().recall(conversation_, 1, notice));
+  const IndexEntry entries[] = {{(*logged)[0].id, server::search_text("secret 密码")},
+                                {(*logged)[1].id, server::search_text("public 公开")}};
+  ASSERT_TRUE(index.add(*logged, entries));
+  EXPECT_EQ(indexed("密码"), 0);
+  EXPECT_EQ(indexed("公开"), 1);
+  // The page is recorded as indexed and the lookups reach its end: only the notice is left.
+  auto rest = index.unindexed(100);
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].kind, "recall");
+  SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT lookups_up_to FROM index_state").getInt64(), logged->back().id);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM message_seqs").getInt(), 2);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM message_client_ids").getInt(), 2);
+}
+
 TEST_F(ChatStoreTest, TheIndexResumesWhereItStoppedAndIndexesEachEntryOnce) {
   send(alice_, "m1", "first 第一");
   index_all();

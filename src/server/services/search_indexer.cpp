@@ -1,6 +1,8 @@
 #include "server/services/search_indexer.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <vector>
 
@@ -17,6 +19,9 @@ constexpr int kPage = 2000;
 // Once woken, the indexer lets entries gather this long: a transaction per few entries
 // would cost several times the CPU of one per thousand. Searches wait for it.
 constexpr auto kGather = std::chrono::milliseconds(100);
+// The indexer's nice value: the lowest priority short of SCHED_IDLE, which could starve
+// it for as long as the machine is busy; this still gets it ~1.5 % of a busy core.
+constexpr int kNice = 19;
 // After a failure, try again this much later rather than spin.
 constexpr auto kRetryAfter = std::chrono::seconds(1);
 
@@ -78,7 +83,7 @@ std::size_t SearchIndexer::index_page() {
     if (!text.empty()) entries.push_back({m.id, std::move(text)});
   }
   const auto up_to = rows->back().id;
-  if (auto s = index_.add(entries, up_to); !s) {
+  if (auto s = index_.add(*rows, entries); !s) {
     spdlog::error("search indexing failed error=\"{}\"", s.error().message);
     return 0;
   }
@@ -93,6 +98,12 @@ std::size_t SearchIndexer::index_page() {
 
 void SearchIndexer::run() {
   pthread_setname_np(pthread_self(), "parley-indexer");  // for top -H and perf
+  // Indexing is background work in bursts (a batch every kGather): at the normal
+  // priority a burst takes a core from the threads a send waits for, for tens of ms.
+  // At the lowest one it runs on what they leave (docs/architecture.md, "Threads").
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kNice) != 0) {
+    spdlog::warn("could not lower the search indexer's priority");
+  }
   for (;;) {
     // Many entries to a transaction: while one page is indexed, the next one gathers.
     while (index_page() > 0) {

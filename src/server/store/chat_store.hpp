@@ -146,9 +146,11 @@ class SearchIndex {
   virtual ~SearchIndex() = default;
   // Log entries not indexed yet, oldest first, at most `limit`. Recalled ones have no body.
   virtual Result<std::vector<Message>> unindexed(int limit) = 0;
-  // Adds `entries` and records every entry up to `up_to` (a message id) as indexed, in
-  // one transaction. An entry recalled meanwhile is left out.
-  virtual Result<void> add(std::span<const IndexEntry> entries, std::int64_t up_to) = 0;
+  // Adds `entries` (the texts of some of `logged`, in log order) and the lookups of every
+  // entry in `logged` (what unindexed() returned), and records every entry up to the
+  // last of `logged` as indexed, in one transaction. An entry recalled meanwhile is left
+  // out.
+  virtual Result<void> add(std::span<const Message> logged, std::span<const IndexEntry> entries) = 0;
   // Takes a (recalled) entry out of the index.
   virtual Result<void> remove(std::int64_t message_id) = 0;
 };

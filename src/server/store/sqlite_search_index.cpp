@@ -1,5 +1,7 @@
 #include "server/store/sqlite_search_index.hpp"
 
+#include <unordered_set>
+
 namespace parley::store {
 namespace {
 
@@ -66,51 +68,98 @@ void add_log_lookups(SqliteDatabase& db, const std::string& log, const std::stri
 Result<std::vector<Message>> SqliteSearchIndex::unindexed(int limit) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
     Prepared q(db_,
-               "SELECT m.id, m.conversation_id, m.kind, m.body, m.recalled FROM log.messages m "
-               "WHERE m.id > (SELECT up_to FROM index_state WHERE id = 1) ORDER BY m.id LIMIT ?");
+               "SELECT id, conversation_id, seq, sender_id, client_id, kind, body, created_at, recalled "
+               "FROM log.messages WHERE id > (SELECT up_to FROM index_state WHERE id = 1) ORDER BY id LIMIT ?");
     q->bind(1, limit);
     std::vector<Message> out;
     while (q->executeStep()) {
       Message m;
       m.id = q->getColumn(0).getInt64();
       m.conversation_id = q->getColumn(1).getInt64();
-      m.kind = q->getColumn(2).getString();
-      m.body = q->getColumn(3).getString();
-      m.recalled = q->getColumn(4).getInt() != 0;
+      m.seq = q->getColumn(2).getInt64();
+      m.sender_id = q->getColumn(3).getInt64();
+      m.client_id = q->getColumn(4).getString();
+      m.kind = q->getColumn(5).getString();
+      m.body = q->getColumn(6).getString();
+      m.created_at = q->getColumn(7).getInt64();
+      m.recalled = q->getColumn(8).getInt() != 0;
       out.push_back(std::move(m));
     }
     return out;
   });
 }
 
-Result<void> SqliteSearchIndex::add(std::span<const IndexEntry> entries, std::int64_t up_to) {
+namespace {
+
+// The ids of the log's entries in [first, last] that are recalled.
+std::unordered_set<std::int64_t> recalled_between(SqliteDatabase& db, std::int64_t first, std::int64_t last) {
+  Prepared q(db, "SELECT id FROM log.messages WHERE id BETWEEN ? AND ? AND recalled = 1");
+  q->bind(1, first);
+  q->bind(2, last);
+  std::unordered_set<std::int64_t> out;
+  while (q->executeStep()) out.insert(q->getColumn(0).getInt64());
+  return out;
+}
+
+void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
+  Prepared client_ids(db, "INSERT OR IGNORE INTO message_client_ids(sender_id, client_id, id) VALUES (?, ?, ?)");
+  Prepared times(db, "INSERT OR IGNORE INTO message_times(conversation_id, created_at, id) VALUES (?, ?, ?)");
+  Prepared seqs(db, "INSERT OR IGNORE INTO message_seqs(conversation_id, seq, id) VALUES (?, ?, ?)");
+  for (const auto& m : logged) {
+    client_ids->bind(1, m.sender_id);
+    client_ids->bind(2, m.client_id);
+    client_ids->bind(3, m.id);
+    client_ids->exec();
+    client_ids->reset();
+    times->bind(1, m.conversation_id);
+    times->bind(2, m.created_at);
+    times->bind(3, m.id);
+    times->exec();
+    times->reset();
+    seqs->bind(1, m.conversation_id);
+    seqs->bind(2, m.seq);
+    seqs->bind(3, m.id);
+    seqs->exec();
+    seqs->reset();
+  }
+}
+
+}  // namespace
+
+// The transaction writes this file only and reads nothing of the log: a read of the log
+// inside it would hold a snapshot of the log until the commit, and while any reader
+// holds one, the log's write-ahead log cannot start over (see the Checkpointer in
+// sqlite_store.cpp) and grows. The indexer runs at a low priority, so such a
+// transaction may be interrupted for a long time.
+//
+// The lookups get every entry of `logged`; they already hold everything up to where the
+// index reached (they are brought to the end of the log when the store opens, and only
+// move forward), so with `logged` they reach its last entry.
+Result<void> SqliteSearchIndex::add(std::span<const Message> logged, std::span<const IndexEntry> entries) {
+  if (logged.empty()) return {};
   return db_.with([&](SQLite::Database& db) -> Result<void> {
+    // An entry recalled after unindexed() read it is left out. A recall that commits
+    // after this read waits for this connection's lock to remove its entry (remove()),
+    // so it comes after this batch's commit.
+    const auto recalled =
+        entries.empty() ? std::unordered_set<std::int64_t>{}
+                        : recalled_between(db_, entries.front().message_id, entries.back().message_id);
     SQLite::Transaction tx(db);
     {
       Prepared insert(db_, "INSERT INTO messages_fts(rowid, text) VALUES (?, ?)");
       for (const auto& e : entries) {
+        if (recalled.contains(e.message_id)) continue;
         insert->bind(1, e.message_id);
         insert->bind(2, e.text);
         insert->exec();
         insert->reset();
       }
     }
-    if (!entries.empty()) {
-      // An entry recalled after it was read for this batch is taken out again. The log is
-      // first read here, inside the transaction: a recall that committed before this is
-      // seen, and one after it waits for this connection to remove the entry itself.
-      // (Checking each entry as it is inserted costs 5x the indexing.)
-      Prepared drop(db_,
-                    "DELETE FROM messages_fts WHERE rowid IN "
-                    "(SELECT id FROM log.messages WHERE id BETWEEN ? AND ? AND recalled = 1)");
-      drop->bind(1, entries.front().message_id);
-      drop->bind(2, entries.back().message_id);
-      drop->exec();
-    }
-    Prepared mark(db_, "UPDATE index_state SET up_to = max(up_to, ?) WHERE id = 1");
-    mark->bind(1, up_to);
+    add_lookups(db_, logged);
+    Prepared mark(db_,
+                  "UPDATE index_state SET up_to = max(up_to, ?1), lookups_up_to = max(lookups_up_to, ?1) WHERE id = 1");
+    mark->bind(1, logged.back().id);
     mark->exec();
-    add_log_lookups(db_, "log", "main", up_to);
     tx.commit();
     return {};
   });

@@ -28,7 +28,7 @@ class SqliteSearchIndex final : public SearchIndex {
   explicit SqliteSearchIndex(SqliteDatabase& db) : db_(db) {}
 
   Result<std::vector<Message>> unindexed(int limit) override;
-  Result<void> add(std::span<const IndexEntry> entries, std::int64_t up_to) override;
+  Result<void> add(std::span<const Message> logged, std::span<const IndexEntry> entries) override;
   Result<void> remove(std::int64_t message_id) override;
   // Brings the lookups up to the end of the log (at start, before any append: after a
   // crash or a lost index file they may trail it by any amount).
