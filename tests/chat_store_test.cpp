@@ -299,7 +299,8 @@ TEST_F(ChatStoreTest, ReadsJoinTheIndexedLookupsAndTheLogsTail) {
 // goes on from where the last one ended, with no gap and no repeat.
 TEST_F(ChatStoreTest, SyncSeesNoGapWhileTheIndexerCatchesUp) {
   constexpr int kMessages = 3000;
-  server::SearchIndexer indexer(store_->search_index());
+  // Small pages, no gathering: the lookups move many times while the reader pages.
+  server::SearchIndexer indexer(store_->search_index(), {.page = 100, .gather = std::chrono::milliseconds(1)});
   std::thread writer([&] {
     for (int i = 1; i <= kMessages; i += 10) {
       std::vector<NewMessage> batch;
@@ -325,6 +326,30 @@ TEST_F(ChatStoreTest, SyncSeesNoGapWhileTheIndexerCatchesUp) {
   EXPECT_EQ(last, kMessages);
   ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
   EXPECT_EQ(chat().messages_after(conversation_, 0, kMessages + 1)->size(), static_cast<std::size_t>(kMessages));
+}
+
+// The indexer gathers entries into big transactions, but a search that waits for the
+// index must not wait for the gathering: here it would last an hour.
+TEST_F(ChatStoreTest, ASearchDoesNotWaitForTheIndexerToGather) {
+  server::SearchIndexer indexer(store_->search_index(), {.page = 1000, .gather = std::chrono::hours(1)});
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));  // the start-up pass
+  auto sent = send(alice_, "m1", "needle 针");
+  indexer.logged(sent.message.id);
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  EXPECT_EQ(indexed("needle"), 1);
+  EXPECT_EQ(indexed("针"), 1);
+}
+
+// Nor does a page's worth of entries wait for the gathering to end.
+TEST_F(ChatStoreTest, APageOfEntriesIsIndexedWithoutWaitingForTheGathering) {
+  server::SearchIndexer indexer(store_->search_index(), {.page = 3, .gather = std::chrono::hours(1)});
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  for (const char* id : {"m1", "m2", "m3"}) indexer.logged(send(alice_, id, "haystack").message.id);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (indexed("haystack") < 3 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(indexed("haystack"), 3);
 }
 
 TEST_F(ChatStoreTest, ReadCursorsMoveForwardOnlyAndCountUnread) {

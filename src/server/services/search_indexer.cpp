@@ -15,10 +15,6 @@
 namespace parley::server {
 namespace {
 
-constexpr int kPage = 2000;
-// Once woken, the indexer lets entries gather this long: a transaction per few entries
-// would cost several times the CPU of one per thousand. Searches wait for it.
-constexpr auto kGather = std::chrono::milliseconds(100);
 // The indexer's nice value: the lowest priority short of SCHED_IDLE, which could starve
 // it for as long as the machine is busy; this still gets it ~1.5 % of a busy core.
 constexpr int kNice = 19;
@@ -38,7 +34,17 @@ std::string text_of(const store::Message& m) {
 
 }  // namespace
 
-SearchIndexer::SearchIndexer(store::SearchIndex& index) : index_(index), thread_([this] { run(); }) {}
+// Batching: a page is the most entries a transaction takes, and once woken the indexer
+// lets entries gather for `gather`, until a page's worth waits, or until a search waits
+// for the index (wait_indexed()). Big transactions write less per entry: each rewrites
+// the last pages of every conversation it touches in the lookups (sync's by seq,
+// search's by time) and about a page per entry in the one by client id (client ids come
+// in no order). At 20,000 msg/s, transactions of 2,000 entries every 100 ms wrote 1.5 KB
+// of index per message, three times the log's own, and the flushes of its checkpoints
+// slowed the log's commits on a shared disk; transactions of up to 20,000 a second
+// write ~0.35 KB (docs/benchmarks.md, the sixth round).
+SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexBatching batching)
+    : index_(index), batching_(batching), thread_([this] { run(); }) {}
 
 SearchIndexer::~SearchIndexer() {
   {
@@ -54,7 +60,9 @@ void SearchIndexer::logged(std::int64_t message_id) {
   {
     std::lock_guard lock(mutex_);
     if (message_id > logged_) {
-      wake = logged_ <= indexed_;  // the indexer may be asleep
+      // The indexer may be asleep, or gathering while a page's worth is waiting.
+      const std::int64_t page = batching_.page;
+      wake = logged_ <= indexed_ || (logged_ - indexed_ < page && message_id - indexed_ >= page);
       logged_ = message_id;
     }
   }
@@ -64,13 +72,17 @@ void SearchIndexer::logged(std::int64_t message_id) {
 bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   const auto target = logged_;
+  if (indexed_ < target) {
+    hurry_ = true;  // the indexer stops gathering
+    changed_.notify_all();
+  }
   return changed_.wait_for(lock, timeout, [&] { return stopping_ || (caught_up_ && indexed_ >= target); });
 }
 
 store::Result<void> SearchIndexer::remove(std::int64_t message_id) { return index_.remove(message_id); }
 
 std::size_t SearchIndexer::index_page() {
-  auto rows = index_.unindexed(kPage);
+  auto rows = index_.unindexed(batching_.page);
   if (!rows) {
     spdlog::error("search indexing failed error=\"{}\"", rows.error().message);
     return 0;
@@ -98,7 +110,7 @@ std::size_t SearchIndexer::index_page() {
 
 void SearchIndexer::run() {
   pthread_setname_np(pthread_self(), "parley-indexer");  // for top -H and perf
-  // Indexing is background work in bursts (a batch every kGather): at the normal
+  // Indexing is background work in bursts (a batch every gather): at the normal
   // priority a burst takes a core from the threads a send waits for, for tens of ms.
   // At the lowest one it runs on what they leave (docs/architecture.md, "Threads").
   if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kNice) != 0) {
@@ -120,7 +132,9 @@ void SearchIndexer::run() {
       continue;
     }
     changed_.wait(lock, [this] { return stopping_ || logged_ > indexed_; });
-    changed_.wait_for(lock, kGather, [this] { return stopping_; });
+    changed_.wait_for(lock, batching_.gather,
+                      [this] { return stopping_ || hurry_ || logged_ - indexed_ >= batching_.page; });
+    hurry_ = false;  // what a waiting search needs is read by the pass that starts now
   }
 }
 

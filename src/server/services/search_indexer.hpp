@@ -14,9 +14,15 @@ namespace parley::server {
 // waits for indexing (docs/protocol.md, "Delivery guarantees"). On start it indexes
 // whatever the log holds beyond the index (after a crash, or an upgrade). Thread-safe.
 // `index` must outlive it.
+// How the indexer batches entries (search_indexer.cpp says why these defaults).
+struct IndexBatching {
+  int page = 20'000;                        // entries to a transaction, at most
+  std::chrono::milliseconds gather{1'000};  // how long entries gather unless a page's worth waits
+};
+
 class SearchIndexer {
  public:
-  explicit SearchIndexer(store::SearchIndex& index);
+  explicit SearchIndexer(store::SearchIndex& index, IndexBatching batching = {});
   ~SearchIndexer();
   SearchIndexer(const SearchIndexer&) = delete;
   SearchIndexer& operator=(const SearchIndexer&) = delete;
@@ -34,11 +40,13 @@ class SearchIndexer {
   std::size_t index_page();
 
   store::SearchIndex& index_;
+  const IndexBatching batching_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::int64_t logged_ = 0;   // GUARDED_BY(mutex_): the newest entry known to be logged
   std::int64_t indexed_ = 0;  // GUARDED_BY(mutex_): every entry up to here is indexed
   bool caught_up_ = false;    // GUARDED_BY(mutex_): the start-up pass is done
+  bool hurry_ = false;        // GUARDED_BY(mutex_): a search waits; index without gathering
   bool stopping_ = false;     // GUARDED_BY(mutex_)
   std::thread thread_;
 };
