@@ -299,8 +299,10 @@ TEST_F(ChatStoreTest, ReadsJoinTheIndexedLookupsAndTheLogsTail) {
 // goes on from where the last one ended, with no gap and no repeat.
 TEST_F(ChatStoreTest, SyncSeesNoGapWhileTheIndexerCatchesUp) {
   constexpr int kMessages = 3000;
-  // Small pages, no gathering: the lookups move many times while the reader pages.
-  server::SearchIndexer indexer(store_->search_index(), {.page = 100, .gather = std::chrono::milliseconds(1)});
+  // Small pages, no gathering: the lookups move many times while the reader pages. At
+  // the normal priority: on a busy test machine a niced indexer could take minutes.
+  server::SearchIndexer indexer(store_->search_index(),
+                                {.page = 100, .gather = std::chrono::milliseconds(1), .nice = 0});
   std::thread writer([&] {
     for (int i = 1; i <= kMessages; i += 10) {
       std::vector<NewMessage> batch;
@@ -325,6 +327,26 @@ TEST_F(ChatStoreTest, SyncSeesNoGapWhileTheIndexerCatchesUp) {
   writer.join();
   EXPECT_EQ(last, kMessages);
   ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  EXPECT_EQ(chat().messages_after(conversation_, 0, kMessages + 1)->size(), static_cast<std::size_t>(kMessages));
+}
+
+// A page is read from the log a chunk at a time; every chunk reaches the index and the
+// lookups, once.
+TEST_F(ChatStoreTest, APageLongerThanAReadChunkIsIndexedWhole) {
+  constexpr int kMessages = 2'500;
+  for (int i = 0; i < kMessages; i += 100) {
+    std::vector<NewMessage> batch;
+    for (int j = i; j < i + 100; ++j) batch.push_back(text(alice_, "c" + std::to_string(j), "haystack"));
+    ASSERT_TRUE(chat().append(batch));
+  }
+  {
+    server::SearchIndexer indexer(store_->search_index(), {.nice = 0});
+    ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(30)));
+  }
+  EXPECT_EQ(indexed("haystack"), kMessages);
+  SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT up_to FROM index_state").getInt(), kMessages);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM message_seqs").getInt(), kMessages);
   EXPECT_EQ(chat().messages_after(conversation_, 0, kMessages + 1)->size(), static_cast<std::size_t>(kMessages));
 }
 
@@ -404,7 +426,7 @@ TEST_F(ChatStoreTest, AnEntryRecalledWhileItsBatchIsPreparedIsLeftOut) {
   send(alice_, "m1", "secret 密码");
   send(alice_, "m2", "public 公开");
   auto& index = store_->search_index();
-  auto logged = index.unindexed(100);
+  auto logged = index.unindexed(0, 100);
   ASSERT_TRUE(logged) << logged.error().message;
   ASSERT_EQ(logged->size(), 2u);
   NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
@@ -415,7 +437,7 @@ TEST_F(ChatStoreTest, AnEntryRecalledWhileItsBatchIsPreparedIsLeftOut) {
   EXPECT_EQ(indexed("密码"), 0);
   EXPECT_EQ(indexed("公开"), 1);
   // The page is recorded as indexed and the lookups reach its end: only the notice is left.
-  auto rest = index.unindexed(100);
+  auto rest = index.unindexed(0, 100);
   ASSERT_TRUE(rest);
   ASSERT_EQ(rest->size(), 1u);
   EXPECT_EQ((*rest)[0].kind, "recall");

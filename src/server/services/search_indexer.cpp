@@ -15,11 +15,14 @@
 namespace parley::server {
 namespace {
 
-// The indexer's nice value: the lowest priority short of SCHED_IDLE, which could starve
-// it for as long as the machine is busy; this still gets it ~1.5 % of a busy core.
-constexpr int kNice = 19;
 // After a failure, try again this much later rather than spin.
 constexpr auto kRetryAfter = std::chrono::seconds(1);
+// A page is read a chunk at a time: each read statement holds a snapshot of the log
+// while it runs, and while one is held the log's write-ahead log cannot start over
+// (sqlite_store.cpp, Checkpointer); the indexer runs at a low priority and may be
+// interrupted for long. A page also ends once its bodies pass kPageBytes.
+constexpr int kChunk = 1'000;
+constexpr std::size_t kPageBytes = 16 << 20;
 
 // What the index holds for a log entry: the text of a text message, else nothing.
 std::string text_of(const store::Message& m) {
@@ -43,8 +46,11 @@ std::string text_of(const store::Message& m) {
 // of index per message, three times the log's own, and the flushes of its checkpoints
 // slowed the log's commits on a shared disk; transactions of up to 20,000 a second
 // write ~0.35 KB (docs/benchmarks.md, the sixth round).
+//
+// The default nice value, 19, is the lowest priority short of SCHED_IDLE (which could
+// starve it for as long as the machine is busy); it still gets ~1.5 % of a busy core.
 SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexBatching batching)
-    : index_(index), batching_(batching), thread_([this] { run(); }) {}
+    : index_(index), batching_{std::max(1, batching.page), batching.gather, batching.nice}, thread_([this] { run(); }) {}
 
 SearchIndexer::~SearchIndexer() {
   {
@@ -72,8 +78,8 @@ void SearchIndexer::logged(std::int64_t message_id) {
 bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   const auto target = logged_;
-  if (indexed_ < target) {
-    hurry_ = true;  // the indexer stops gathering
+  if (indexed_ < target && wanted_ < target) {
+    wanted_ = target;  // the indexer stops gathering
     changed_.notify_all();
   }
   return changed_.wait_for(lock, timeout, [&] { return stopping_ || (caught_up_ && indexed_ >= target); });
@@ -81,31 +87,43 @@ bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
 
 store::Result<void> SearchIndexer::remove(std::int64_t message_id) { return index_.remove(message_id); }
 
-std::size_t SearchIndexer::index_page() {
-  auto rows = index_.unindexed(batching_.page);
-  if (!rows) {
-    spdlog::error("search indexing failed error=\"{}\"", rows.error().message);
-    return 0;
+bool SearchIndexer::stopping() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+store::Result<bool> SearchIndexer::index_page() {
+  const auto page = static_cast<std::size_t>(batching_.page);
+  std::vector<store::Message> rows;
+  std::size_t bytes = 0;
+  bool full = false;
+  while (!full) {
+    const int limit = static_cast<int>(std::min<std::size_t>(kChunk, page - rows.size()));
+    auto chunk = index_.unindexed(rows.empty() ? 0 : rows.back().id, limit);
+    if (!chunk) return chunk.error();
+    for (auto& m : *chunk) {
+      bytes += m.body.size() + m.client_id.size();
+      rows.push_back(std::move(m));
+    }
+    full = rows.size() == page || bytes >= kPageBytes;
+    if (chunk->size() < static_cast<std::size_t>(limit)) break;  // the end of the log
   }
-  if (rows->empty()) return 0;
+  if (rows.empty()) return false;
   std::vector<store::IndexEntry> entries;
-  entries.reserve(rows->size());
-  for (const auto& m : *rows) {
+  entries.reserve(rows.size());
+  for (const auto& m : rows) {
     auto text = text_of(m);
     if (!text.empty()) entries.push_back({m.id, std::move(text)});
   }
-  const auto up_to = rows->back().id;
-  if (auto s = index_.add(*rows, entries); !s) {
-    spdlog::error("search indexing failed error=\"{}\"", s.error().message);
-    return 0;
-  }
+  const auto up_to = rows.back().id;
+  if (auto s = index_.add(rows, entries); !s) return s.error();
   {
     std::lock_guard lock(mutex_);
     indexed_ = std::max(indexed_, up_to);
     logged_ = std::max(logged_, up_to);
   }
   changed_.notify_all();
-  return rows->size();
+  return full;
 }
 
 void SearchIndexer::run() {
@@ -113,28 +131,29 @@ void SearchIndexer::run() {
   // Indexing is background work in bursts (a batch every gather): at the normal
   // priority a burst takes a core from the threads a send waits for, for tens of ms.
   // At the lowest one it runs on what they leave (docs/architecture.md, "Threads").
-  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kNice) != 0) {
-    spdlog::warn("could not lower the search indexer's priority");
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), batching_.nice) != 0) {
+    spdlog::warn("could not set the search indexer's priority nice={}", batching_.nice);
   }
   for (;;) {
-    // Many entries to a transaction: while one page is indexed, the next one gathers.
-    while (index_page() > 0) {
-    }
+    // A full page: more may be waiting, so go on. Otherwise the log is caught up, and
+    // the next entries gather.
+    store::Result<bool> full = true;
+    while (full && *full && !stopping()) full = index_page();
     std::unique_lock lock(mutex_);
     if (!caught_up_) {
       caught_up_ = true;
       changed_.notify_all();
     }
     if (stopping_) return;
-    if (logged_ > indexed_) {
-      // Logged but not indexed: the index failed (logged above). Try again later.
+    if (!full) {
+      spdlog::error("search indexing failed error=\"{}\"", full.error().message);
       changed_.wait_for(lock, kRetryAfter, [this] { return stopping_; });
       continue;
     }
     changed_.wait(lock, [this] { return stopping_ || logged_ > indexed_; });
-    changed_.wait_for(lock, batching_.gather,
-                      [this] { return stopping_ || hurry_ || logged_ - indexed_ >= batching_.page; });
-    hurry_ = false;  // what a waiting search needs is read by the pass that starts now
+    changed_.wait_for(lock, batching_.gather, [this] {
+      return stopping_ || wanted_ > indexed_ || logged_ - indexed_ >= batching_.page;
+    });
   }
 }
 

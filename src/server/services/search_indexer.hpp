@@ -10,16 +10,17 @@
 
 namespace parley::server {
 
-// Keeps the search index up with the message log on a thread of its own, so a send never
-// waits for indexing (docs/protocol.md, "Delivery guarantees"). On start it indexes
-// whatever the log holds beyond the index (after a crash, or an upgrade). Thread-safe.
-// `index` must outlive it.
 // How the indexer batches entries (search_indexer.cpp says why these defaults).
 struct IndexBatching {
   int page = 20'000;                        // entries to a transaction, at most
   std::chrono::milliseconds gather{1'000};  // how long entries gather unless a page's worth waits
+  int nice = 19;                            // the indexer thread's nice value
 };
 
+// Keeps the search index up with the message log on a thread of its own, so a send never
+// waits for indexing (docs/protocol.md, "Delivery guarantees"). On start it indexes
+// whatever the log holds beyond the index (after a crash, or an upgrade). Thread-safe.
+// `index` must outlive it.
 class SearchIndexer {
  public:
   explicit SearchIndexer(store::SearchIndex& index, IndexBatching batching = {});
@@ -36,8 +37,10 @@ class SearchIndexer {
 
  private:
   void run();
-  // Indexes one page of the log; returns how many entries it covered (0: caught up).
-  std::size_t index_page();
+  // Indexes a page of the log in one transaction; returns whether the page was full
+  // (more may be waiting).
+  store::Result<bool> index_page();
+  bool stopping();
 
   store::SearchIndex& index_;
   const IndexBatching batching_;
@@ -46,7 +49,7 @@ class SearchIndexer {
   std::int64_t logged_ = 0;   // GUARDED_BY(mutex_): the newest entry known to be logged
   std::int64_t indexed_ = 0;  // GUARDED_BY(mutex_): every entry up to here is indexed
   bool caught_up_ = false;    // GUARDED_BY(mutex_): the start-up pass is done
-  bool hurry_ = false;        // GUARDED_BY(mutex_): a search waits; index without gathering
+  std::int64_t wanted_ = 0;   // GUARDED_BY(mutex_): a search waits for entries up to here
   bool stopping_ = false;     // GUARDED_BY(mutex_)
   std::thread thread_;
 };

@@ -144,8 +144,9 @@ struct IndexEntry {
 class SearchIndex {
  public:
   virtual ~SearchIndex() = default;
-  // Log entries not indexed yet, oldest first, at most `limit`. Recalled ones have no body.
-  virtual Result<std::vector<Message>> unindexed(int limit) = 0;
+  // Log entries not indexed yet and after entry `after` (0: from the first not
+  // indexed), oldest first, at most `limit`. Recalled ones have no body.
+  virtual Result<std::vector<Message>> unindexed(std::int64_t after, int limit) = 0;
   // Adds `entries` (the texts of some of `logged`, in log order) and the lookups of every
   // entry in `logged` (what unindexed() returned), and records every entry up to the
   // last of `logged` as indexed, in one transaction. An entry recalled meanwhile is left

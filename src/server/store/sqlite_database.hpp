@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,6 +55,19 @@ class SqliteDatabase {
   template <class F>
   auto with(F&& f) -> decltype(f(std::declval<SQLite::Database&>())) {
     std::lock_guard lock(mutex_);
+    return run(f);
+  }
+  // The same if the lock is free now; nothing (nullopt) if another thread holds it.
+  template <class F>
+  auto try_with(F&& f) -> std::optional<decltype(f(std::declval<SQLite::Database&>()))> {
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock) return std::nullopt;
+    return run(f);
+  }
+
+ private:
+  template <class F>
+  auto run(F& f) -> decltype(f(std::declval<SQLite::Database&>())) {
     try {
       return f(db_);
     } catch (const SQLite::Exception& e) {
@@ -63,7 +77,6 @@ class SqliteDatabase {
     }
   }
 
- private:
   friend class Prepared;
   const std::string path_;
 

@@ -1,5 +1,6 @@
 #include "server/store/sqlite_search_index.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace parley::store {
@@ -65,12 +66,14 @@ void add_log_lookups(SqliteDatabase& db, const std::string& log, const std::stri
   }
 }
 
-Result<std::vector<Message>> SqliteSearchIndex::unindexed(int limit) {
+Result<std::vector<Message>> SqliteSearchIndex::unindexed(std::int64_t after, int limit) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
     Prepared q(db_,
                "SELECT id, conversation_id, seq, sender_id, client_id, kind, body, created_at, recalled "
-               "FROM log.messages WHERE id > (SELECT up_to FROM index_state WHERE id = 1) ORDER BY id LIMIT ?");
-    q->bind(1, limit);
+               "FROM log.messages WHERE id > max(?1, (SELECT up_to FROM index_state WHERE id = 1)) "
+               "ORDER BY id LIMIT ?2");
+    q->bind(1, after);
+    q->bind(2, limit);
     std::vector<Message> out;
     while (q->executeStep()) {
       Message m;
@@ -91,13 +94,18 @@ Result<std::vector<Message>> SqliteSearchIndex::unindexed(int limit) {
 
 namespace {
 
-// The ids of the log's entries in [first, last] that are recalled.
+constexpr std::int64_t kReadSpan = 2'000;
+
+// The ids of the log's entries in [first, last] that are recalled. A statement per
+// kReadSpan ids: each holds a snapshot of the log while it runs (see add()).
 std::unordered_set<std::int64_t> recalled_between(SqliteDatabase& db, std::int64_t first, std::int64_t last) {
-  Prepared q(db, "SELECT id FROM log.messages WHERE id BETWEEN ? AND ? AND recalled = 1");
-  q->bind(1, first);
-  q->bind(2, last);
   std::unordered_set<std::int64_t> out;
-  while (q->executeStep()) out.insert(q->getColumn(0).getInt64());
+  for (std::int64_t from = first; from <= last; from += kReadSpan) {
+    Prepared q(db, "SELECT id FROM log.messages WHERE id BETWEEN ? AND ? AND recalled = 1");
+    q->bind(1, from);
+    q->bind(2, std::min(last, from + kReadSpan - 1));
+    while (q->executeStep()) out.insert(q->getColumn(0).getInt64());
+  }
   return out;
 }
 

@@ -27,7 +27,7 @@ class SqliteSearchIndex final : public SearchIndex {
   static std::span<const char* const> migrations();
   explicit SqliteSearchIndex(SqliteDatabase& db) : db_(db) {}
 
-  Result<std::vector<Message>> unindexed(int limit) override;
+  Result<std::vector<Message>> unindexed(std::int64_t after, int limit) override;
   Result<void> add(std::span<const Message> logged, std::span<const IndexEntry> entries) override;
   Result<void> remove(std::int64_t message_id) override;
   // Brings the lookups up to the end of the log (at start, before any append: after a

@@ -35,10 +35,19 @@ namespace {
 // holding the connection the writes go through (a pause for the writer of a few
 // frames' copy and the database file's sync, at most once per kRestartEvery), and the
 // next write starts the log over, in place, without growing the file.
+//
+// The search index's file is written by the indexer, in long transactions at a low
+// priority (search_indexer.cpp): the checkpointer does not wait for its lock but tries
+// again at its next round, so the log's checkpoints are never held up behind it.
 class Checkpointer {
  public:
-  Checkpointer(std::vector<SqliteDatabase*> dbs, std::int64_t restart_bytes)
-      : dbs_(std::move(dbs)), restart_bytes_(restart_bytes), thread_([this] { run(); }) {}
+  // A database, and whether a restart may wait for its lock.
+  struct File {
+    SqliteDatabase* db;
+    bool wait_for_lock;
+  };
+  Checkpointer(std::vector<File> files, std::int64_t restart_bytes)
+      : files_(std::move(files)), restart_bytes_(restart_bytes), thread_([this] { run(); }) {}
   ~Checkpointer() {
     {
       std::lock_guard lock(mutex_);
@@ -55,6 +64,7 @@ class Checkpointer {
   // A database and the checkpointer's own connection to it.
   struct Target {
     SqliteDatabase* shared;
+    bool wait_for_lock;
     std::unique_ptr<SQLite::Database> own;
     std::int64_t frame_bytes;  // a WAL frame: a page and its 24-byte header
     std::chrono::steady_clock::time_point last_restart;
@@ -63,13 +73,13 @@ class Checkpointer {
   void run() {
     pthread_setname_np(pthread_self(), "parley-ckpt");
     std::vector<Target> targets;
-    for (auto* db : dbs_) {
+    for (auto [db, wait_for_lock] : files_) {
       auto own = std::make_unique<SQLite::Database>(db->path(), SQLite::OPEN_READWRITE);
       own->setBusyTimeout(1000);
       // A connection opens the WAL at its first read; until then a checkpoint on it does nothing.
       own->execAndGet("SELECT count(*) FROM sqlite_schema");
       const std::int64_t page_bytes = own->execAndGet("PRAGMA page_size").getInt64();
-      targets.push_back({db, std::move(own), page_bytes + 24, {}});
+      targets.push_back({db, wait_for_lock, std::move(own), page_bytes + 24, {}});
     }
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; })) {
@@ -88,15 +98,21 @@ class Checkpointer {
     auto log_frames = passive(*target.own);
     const auto now = std::chrono::steady_clock::now();
     if (log_frames && *log_frames * target.frame_bytes > restart_bytes_ && now - target.last_restart >= kRestartEvery) {
+      if (target.wait_for_lock) {
+        log_frames = target.shared->with(passive);
+      } else if (auto done = target.shared->try_with(passive)) {
+        log_frames = std::move(*done);
+      } else {
+        return;  // busy: the next round tries again
+      }
       target.last_restart = now;
-      log_frames = target.shared->with(passive);
     }
     if (!log_frames) {
       spdlog::warn("checkpoint failed path={} error=\"{}\"", target.shared->path(), log_frames.error().message);
     }
   }
 
-  std::vector<SqliteDatabase*> dbs_;
+  std::vector<File> files_;
   const std::int64_t restart_bytes_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -128,7 +144,8 @@ class SqliteStore final : public Store {
         return {};
       });
     }
-    checkpointer_ = std::make_unique<Checkpointer>(std::vector<SqliteDatabase*>{&db_, &search_db_}, options.wal_restart_bytes);
+    checkpointer_ = std::make_unique<Checkpointer>(
+        std::vector<Checkpointer::File>{{&db_, true}, {&search_db_, false}}, options.wal_restart_bytes);
   }
 
   AccountsStore& accounts() override { return accounts_; }
