@@ -299,10 +299,8 @@ TEST_F(ChatStoreTest, ReadsJoinTheIndexedLookupsAndTheLogsTail) {
 // goes on from where the last one ended, with no gap and no repeat.
 TEST_F(ChatStoreTest, SyncSeesNoGapWhileTheIndexerCatchesUp) {
   constexpr int kMessages = 3000;
-  // Small pages, no gathering: the lookups move many times while the reader pages. At
-  // the normal priority: on a busy test machine a niced indexer could take minutes.
-  server::SearchIndexer indexer(store_->search_index(),
-                                {.page = 100, .gather = std::chrono::milliseconds(1), .nice = 0});
+  // Small pages, no gathering: the lookups move many times while the reader pages.
+  server::SearchIndexer indexer(store_->search_index(), {.page = 100, .gather = std::chrono::milliseconds(1)});
   std::thread writer([&] {
     for (int i = 1; i <= kMessages; i += 10) {
       std::vector<NewMessage> batch;
@@ -340,7 +338,7 @@ TEST_F(ChatStoreTest, APageLongerThanAReadChunkIsIndexedWhole) {
     ASSERT_TRUE(chat().append(batch));
   }
   {
-    server::SearchIndexer indexer(store_->search_index(), {.nice = 0});
+    server::SearchIndexer indexer(store_->search_index());
     ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(30)));
   }
   EXPECT_EQ(indexed("haystack"), kMessages);

@@ -1,8 +1,6 @@
 #include "server/services/search_indexer.hpp"
 
 #include <pthread.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <vector>
 
@@ -19,8 +17,7 @@ namespace {
 constexpr auto kRetryAfter = std::chrono::seconds(1);
 // A page is read a chunk at a time: each read statement holds a snapshot of the log
 // while it runs, and while one is held the log's write-ahead log cannot start over
-// (sqlite_store.cpp, Checkpointer); the indexer runs at a low priority and may be
-// interrupted for long. A page also ends once its bodies pass kPageBytes.
+// (sqlite_store.cpp, Checkpointer). A page also ends once its bodies pass kPageBytes.
 constexpr int kChunk = 1'000;
 constexpr std::size_t kPageBytes = 16 << 20;
 
@@ -47,10 +44,12 @@ std::string text_of(const store::Message& m) {
 // slowed the log's commits on a shared disk; transactions of up to 20,000 a second
 // write ~0.35 KB (docs/benchmarks.md, the sixth round).
 //
-// The default nice value, 19, is the lowest priority short of SCHED_IDLE (which could
-// starve it for as long as the machine is busy); it still gets ~1.5 % of a busy core.
+// The indexer runs at the normal priority. At nice 19 it disturbed sends less (W2 at
+// 10,000 msg/s: 23-31 runs of slow messages against 32-68), but under a sustained full
+// load it fell 500,000 entries behind within seconds, and the writer's catch-up then
+// held every send for a second (docs/benchmarks.md, the sixth round).
 SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexBatching batching)
-    : index_(index), batching_{std::max(1, batching.page), batching.gather, batching.nice}, thread_([this] { run(); }) {}
+    : index_(index), batching_{std::max(1, batching.page), batching.gather}, thread_([this] { run(); }) {}
 
 SearchIndexer::~SearchIndexer() {
   {
@@ -128,12 +127,6 @@ store::Result<bool> SearchIndexer::index_page() {
 
 void SearchIndexer::run() {
   pthread_setname_np(pthread_self(), "parley-indexer");  // for top -H and perf
-  // Indexing is background work in bursts (a batch every gather): at the normal
-  // priority a burst takes a core from the threads a send waits for, for tens of ms.
-  // At the lowest one it runs on what they leave (docs/architecture.md, "Threads").
-  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), batching_.nice) != 0) {
-    spdlog::warn("could not set the search indexer's priority nice={}", batching_.nice);
-  }
   for (;;) {
     // A full page: more may be waiting, so go on. Otherwise the log is caught up, and
     // the next entries gather.

@@ -14,7 +14,6 @@ namespace parley::server {
 struct IndexBatching {
   int page = 20'000;                        // entries to a transaction, at most
   std::chrono::milliseconds gather{1'000};  // how long entries gather unless a page's worth waits
-  int nice = 19;                            // the indexer thread's nice value
 };
 
 // Keeps the search index up with the message log on a thread of its own, so a send never

@@ -137,8 +137,7 @@ void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
 // The transaction writes this file only and reads nothing of the log: a read of the log
 // inside it would hold a snapshot of the log until the commit, and while any reader
 // holds one, the log's write-ahead log cannot start over (see the Checkpointer in
-// sqlite_store.cpp) and grows. The indexer runs at a low priority, so such a
-// transaction may be interrupted for a long time.
+// sqlite_store.cpp) and grows. A batch is up to 20,000 entries: a long transaction.
 //
 // The lookups get every entry of `logged`; they already hold everything up to where the
 // index reached (they are brought to the end of the log when the store opens, and only

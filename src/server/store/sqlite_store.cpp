@@ -36,9 +36,10 @@ namespace {
 // frames' copy and the database file's sync, at most once per kRestartEvery), and the
 // next write starts the log over, in place, without growing the file.
 //
-// The search index's file is written by the indexer, in long transactions at a low
-// priority (search_indexer.cpp): the checkpointer does not wait for its lock but tries
-// again at its next round, so the log's checkpoints are never held up behind it.
+// The search index's file is written by the indexer in long transactions (batches of
+// up to 20,000 entries, search_indexer.cpp): the checkpointer does not wait for its
+// lock but tries again at its next round, so the log's checkpoints are never held up
+// behind it.
 class Checkpointer {
  public:
   // A database, and whether a restart may wait for its lock.
