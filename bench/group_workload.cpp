@@ -548,7 +548,8 @@ Row run_w3(const Options& options) {
   FanoutResult result = check_fanout(sender.sends, receipts, g.receivers, start_ns, end_ns);
   if (!options.timings_path.empty()) {
     std::ofstream out(options.timings_path);
-    out << "# n sent_ms first_ms last_ms (ms from the first send's due time)\n";
+    out << "# n sent_ms first_ms last_ms (ms from the first send's due time, " << start_ns
+        << " ns on the monotonic clock)\n";
     out << std::fixed << std::setprecision(3);
     for (const auto& t : result.timings) {
       out << t.n << ' ' << static_cast<double>(t.sent_ns - start_ns) / 1e6 << ' '
