@@ -116,28 +116,6 @@ constexpr const char* kMigrations[] = {
     )sql",
 };
 
-constexpr const char* kMessageColumns =
-    "m.conversation_id, m.seq, m.sender_id, m.client_id, m.kind, m.body, m.created_at, m.recalled, m.id";
-
-Message read_message(SQLite::Statement& q, int first = 0) {
-  Message m;
-  m.conversation_id = q.getColumn(first + 0).getInt64();
-  m.seq = q.getColumn(first + 1).getInt64();
-  m.sender_id = q.getColumn(first + 2).getInt64();
-  m.client_id = q.getColumn(first + 3).getString();
-  m.kind = q.getColumn(first + 4).getString();
-  m.body = q.getColumn(first + 5).getString();
-  m.created_at = q.getColumn(first + 6).getInt64();
-  m.recalled = q.getColumn(first + 7).getInt() != 0;
-  m.id = q.getColumn(first + 8).getInt64();
-  return m;
-}
-
-std::vector<Message> read_all(SQLite::Statement& q) {
-  std::vector<Message> out;
-  while (q.executeStep()) out.push_back(read_message(q));
-  return out;
-}
 
 // The log is keyed by its sequential id alone. Where a conversation's messages are by
 // seq is in the index file (search.message_seqs), up to the last id its lookups hold
@@ -282,6 +260,26 @@ std::int64_t lookups_up_to(SqliteDatabase& db) {
 }
 
 }  // namespace
+
+Message read_message(SQLite::Statement& q, int first) {
+  Message m;
+  m.conversation_id = q.getColumn(first + 0).getInt64();
+  m.seq = q.getColumn(first + 1).getInt64();
+  m.sender_id = q.getColumn(first + 2).getInt64();
+  m.client_id = q.getColumn(first + 3).getString();
+  m.kind = q.getColumn(first + 4).getString();
+  m.body = q.getColumn(first + 5).getString();
+  m.created_at = q.getColumn(first + 6).getInt64();
+  m.recalled = q.getColumn(first + 7).getInt() != 0;
+  m.id = q.getColumn(first + 8).getInt64();
+  return m;
+}
+
+std::vector<Message> read_all(SQLite::Statement& q) {
+  std::vector<Message> out;
+  while (q.executeStep()) out.push_back(read_message(q));
+  return out;
+}
 
 std::span<const char* const> SqliteChatStore::migrations() { return kMigrations; }
 

@@ -7,11 +7,19 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "server/store/chat_store.hpp"
 #include "server/store/sqlite_database.hpp"
 
 namespace parley::store {
+
+// A log entry's columns, for a SELECT from the log as `m`, and what reads them back: the
+// entry whose columns start at `first`, and every row of `q`.
+inline constexpr const char* kMessageColumns =
+    "m.conversation_id, m.seq, m.sender_id, m.client_id, m.kind, m.body, m.created_at, m.recalled, m.id";
+Message read_message(SQLite::Statement& q, int first = 0);
+std::vector<Message> read_all(SQLite::Statement& q);
 
 // ChatStore on SQLite. `db` must outlive it.
 class SqliteChatStore final : public ChatStore {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "server/store/sqlite_chat_store.hpp"
+
 namespace parley::store {
 namespace {
 
@@ -68,27 +70,12 @@ void add_log_lookups(SqliteDatabase& db, const std::string& log, const std::stri
 
 Result<std::vector<Message>> SqliteSearchIndex::unindexed(std::int64_t after, int limit) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
-    Prepared q(db_,
-               "SELECT id, conversation_id, seq, sender_id, client_id, kind, body, created_at, recalled "
-               "FROM log.messages WHERE id > max(?1, (SELECT up_to FROM index_state WHERE id = 1)) "
-               "ORDER BY id LIMIT ?2");
+    Prepared q(db_, std::string("SELECT ") + kMessageColumns +
+                        " FROM log.messages m WHERE m.id > max(?1, (SELECT up_to FROM index_state WHERE id = 1)) "
+                        "ORDER BY m.id LIMIT ?2");
     q->bind(1, after);
     q->bind(2, limit);
-    std::vector<Message> out;
-    while (q->executeStep()) {
-      Message m;
-      m.id = q->getColumn(0).getInt64();
-      m.conversation_id = q->getColumn(1).getInt64();
-      m.seq = q->getColumn(2).getInt64();
-      m.sender_id = q->getColumn(3).getInt64();
-      m.client_id = q->getColumn(4).getString();
-      m.kind = q->getColumn(5).getString();
-      m.body = q->getColumn(6).getString();
-      m.created_at = q->getColumn(7).getInt64();
-      m.recalled = q->getColumn(8).getInt() != 0;
-      out.push_back(std::move(m));
-    }
-    return out;
+    return read_all(*q);
   });
 }
 
