@@ -100,22 +100,18 @@ void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
   Prepared client_ids(db, "INSERT OR IGNORE INTO message_client_ids(sender_id, client_id, id) VALUES (?, ?, ?)");
   Prepared times(db, "INSERT OR IGNORE INTO message_times(conversation_id, created_at, id) VALUES (?, ?, ?)");
   Prepared seqs(db, "INSERT OR IGNORE INTO message_seqs(conversation_id, seq, id) VALUES (?, ?, ?)");
+  // Each lookup row is (a key, a second key, the entry's id).
+  auto put = [](Prepared& q, const auto& first, const auto& second, std::int64_t id) {
+    q->bind(1, first);
+    q->bind(2, second);
+    q->bind(3, id);
+    q->exec();
+    q->reset();
+  };
   for (const auto& m : logged) {
-    client_ids->bind(1, m.sender_id);
-    client_ids->bind(2, m.client_id);
-    client_ids->bind(3, m.id);
-    client_ids->exec();
-    client_ids->reset();
-    times->bind(1, m.conversation_id);
-    times->bind(2, m.created_at);
-    times->bind(3, m.id);
-    times->exec();
-    times->reset();
-    seqs->bind(1, m.conversation_id);
-    seqs->bind(2, m.seq);
-    seqs->bind(3, m.id);
-    seqs->exec();
-    seqs->reset();
+    put(client_ids, m.sender_id, m.client_id, m.id);
+    put(times, m.conversation_id, m.created_at, m.id);
+    put(seqs, m.conversation_id, m.seq, m.id);
   }
 }
 
