@@ -1,5 +1,8 @@
 #include "cli/chat_support.hpp"
 
+#include <array>
+#include <chrono>
+#include <cstdint>
 #include <random>
 
 #include "cli/users.hpp"
@@ -47,12 +50,27 @@ std::string printable(std::string_view text, std::string_view indent) {
 }
 
 std::string new_client_id() {
-  static constexpr char kHex[] = "0123456789abcdef";
+  // The first 6 bytes: milliseconds since 1970, big-endian; the rest random, but for the
+  // version (7) and variant (10) bits.
+  std::array<std::uint8_t, 16> bytes{};
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  for (int i = 0; i < 6; ++i) bytes[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(ms) >> (40 - 8 * i));
   std::random_device random;  // reads the kernel's random source
+  for (int i = 6; i < 16; i += 2) {
+    const auto bits = random();
+    bytes[i] = static_cast<std::uint8_t>(bits);
+    bytes[i + 1] = static_cast<std::uint8_t>(bits >> 8);
+  }
+  bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x70);
+  bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string id;
-  for (int word = 0; word < 4; ++word) {
-    std::uint32_t bits = random();
-    for (int nibble = 0; nibble < 8; ++nibble, bits >>= 4) id.push_back(kHex[bits & 0xF]);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) id.push_back('-');
+    id.push_back(kHex[bytes[i] >> 4]);
+    id.push_back(kHex[bytes[i] & 0xF]);
   }
   return id;
 }

@@ -10,7 +10,9 @@
 // What the chat commands (send, history, conversations, recall, read, chat) share.
 namespace parley::cli {
 
-// A fresh client_id for message_send: 16 random bytes as 32 hex digits.
+// A fresh client_id for message_send: a UUID version 7 (RFC 9562), the time in
+// milliseconds followed by random bits. Ids made later sort later, so the server's lookup
+// by (sender, client_id) grows at its end instead of taking a random page per message.
 std::string new_client_id();
 
 // A message_send of `text` to user `to`, with a fresh client_id.

@@ -2,6 +2,7 @@
 // the resync after reconnects, and the actions the UI calls (send, history, read, ...).
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type Dispatch } from 'react';
 import { ProtoError, type ParleyClient, type SessionInfo } from '../proto/client';
+import { newClientId } from '../proto/clientId';
 import type { GroupJoinRequest, RequestData, RequestType, ResponseResult, TextBody } from '../proto/types';
 import { afterSendError, minSeq, type ChatMessage } from '../state/messages';
 import { planResync, snapshotForResync } from '../state/resync';
@@ -13,24 +14,6 @@ export interface ChatTarget {
   kind: 'direct' | 'group';
   conversation_id: number; // 0 while a new direct chat has no conversation
   peer_id: number; // direct: the other user; group: 0
-}
-
-export function newClientId(): string {
-  const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === 'function') {
-    try {
-      return c.randomUUID();
-    } catch {
-      /* not a secure context */
-    }
-  }
-  const b = new Uint8Array(16);
-  if (c?.getRandomValues) c.getRandomValues(b);
-  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 export interface Api {
