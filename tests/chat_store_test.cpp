@@ -403,8 +403,69 @@ TEST_F(ChatStoreTest, RecallRemovesContentAndSearchTextAndAppendsANotice) {
   EXPECT_EQ(chat().recall(conversation_, 1, notice).error().code, Errc::not_found);
   SearchQuery q{bob_, server::match_query("密码"), {}, {}, {}, 10};
   EXPECT_TRUE(chat().search(q)->empty());
-  ASSERT_TRUE(store_->search_index().remove(sent.message.id));
+  ASSERT_TRUE(store_->search_index().remove(sent.message.id, server::search_text("secret 密码")));
   EXPECT_EQ(indexed("密码"), 0);
+}
+
+// The index keeps no copy of the texts, so an entry is taken out by its words: only if it
+// is there, and without touching the other entries that share them.
+TEST_F(ChatStoreTest, TakingAnEntryOutLeavesTheOthersThatShareItsWords) {
+  auto first = send(alice_, "m1", "secret 密码");
+  auto second = send(alice_, "m2", "secret public 密码");
+  index_all();
+  auto& index = store_->search_index();
+  ASSERT_TRUE(index.remove(first.message.id, server::search_text("secret 密码")));
+  EXPECT_EQ(indexed("secret"), 1);
+  EXPECT_EQ(indexed("密码"), 1);
+  // Told again, or told of an entry it never held, the index changes nothing.
+  ASSERT_TRUE(index.remove(first.message.id, server::search_text("secret 密码")));
+  ASSERT_TRUE(index.remove(second.message.id + 100, server::search_text("secret public 密码")));
+  ASSERT_TRUE(index.remove(second.message.id, ""));
+  EXPECT_EQ(indexed("secret public"), 1);
+  SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READWRITE);
+  db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')");
+  ASSERT_TRUE(index.remove(second.message.id, server::search_text("secret public 密码")));
+  EXPECT_EQ(indexed("secret"), 0);
+  EXPECT_EQ(indexed("密码"), 0);
+}
+
+// Its words are there, one by one, but not the text.
+TEST_F(ChatStoreTest, TheIndexFileKeepsNoCopyOfTheTexts) {
+  send(alice_, "m1", "the secret word is 密码");
+  index_all();
+  EXPECT_EQ(indexed("secret word"), 1);
+  for (const char* file : {"db-search", "db-search-wal"}) {
+    std::ifstream in(dir_ / file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("secret word is"), std::string::npos) << file;
+  }
+  SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name IN "
+                          "('messages_fts_content', 'messages_fts_docsize')")
+                .getInt(),
+            0);
+}
+
+// An index file made before the full-text index stopped keeping the texts is built again
+// from the log when the store opens.
+TEST_F(ChatStoreTest, AnIndexThatKeptTheTextsIsBuiltAgain) {
+  send(alice_, "m1", "first 第一");
+  index_all();
+  store_.reset();
+  {
+    SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READWRITE);
+    db.exec("DROP TABLE messages_fts");
+    db.exec("CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize='unicode61')");
+    db.exec("INSERT INTO messages_fts(rowid, text) VALUES (1, 'first  第  一 ')");
+    db.exec("UPDATE schema_versions SET version = 3 WHERE domain = 'search'");
+  }
+  store_ = std::move(*open_sqlite_store({(dir_ / "db").string(), false}));
+  send(alice_, "m2", "second 第二");
+  index_all();
+  EXPECT_EQ(indexed("第一"), 1);
+  EXPECT_EQ(indexed("第二"), 1);
+  SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_schema WHERE name = 'messages_fts_content'").getInt(), 0);
 }
 
 TEST_F(ChatStoreTest, AnEntryRecalledBeforeItIsIndexedNeverReachesTheIndex) {
@@ -412,6 +473,9 @@ TEST_F(ChatStoreTest, AnEntryRecalledBeforeItIsIndexedNeverReachesTheIndex) {
   send(alice_, "m2", "public 公开");
   NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
   ASSERT_TRUE(chat().recall(conversation_, 1, notice));
+  // What the chat service does next: the index does not hold the entry yet, so nothing
+  // is taken out of it.
+  ASSERT_TRUE(store_->search_index().remove(chat().message(conversation_, 1)->id, server::search_text("secret 密码")));
   index_all();
   EXPECT_EQ(indexed("密码"), 0);
   EXPECT_EQ(indexed("公开"), 1);

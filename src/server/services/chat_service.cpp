@@ -456,7 +456,7 @@ proto::Result<proto::MessageRecallResult> ChatService::recall(const Session& ses
   if (!appended) return appended.error();
   // The content is gone from the log; now from the index too (the index leaves out an
   // entry it had not reached yet).
-  if (auto s = indexer_.remove(original->id); !s) return to_wire(s.error());
+  if (auto s = indexer_.remove(*original); !s) return to_wire(s.error());
   publish(appended->message, connection_id);
   return proto::MessageRecallResult{appended->message.seq};
 }

@@ -84,7 +84,9 @@ bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
   return changed_.wait_for(lock, timeout, [&] { return stopping_ || (caught_up_ && indexed_ >= target); });
 }
 
-store::Result<void> SearchIndexer::remove(std::int64_t message_id) { return index_.remove(message_id); }
+store::Result<void> SearchIndexer::remove(const store::Message& original) {
+  return index_.remove(original.id, text_of(original));
+}
 
 bool SearchIndexer::stopping() {
   std::lock_guard lock(mutex_);

@@ -31,8 +31,8 @@ class SearchIndexer {
   void logged(std::int64_t message_id);
   // Waits until every entry logged before the call is indexed; false after `timeout`.
   bool wait_indexed(std::chrono::milliseconds timeout);
-  // Takes a recalled entry out of the index; blocking.
-  store::Result<void> remove(std::int64_t message_id);
+  // Takes the entry of `original` (as it was before its recall) out of the index; blocking.
+  store::Result<void> remove(const store::Message& original);
 
  private:
   void run();

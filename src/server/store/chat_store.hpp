@@ -152,8 +152,10 @@ class SearchIndex {
   // last of `logged` as indexed, in one transaction. An entry recalled meanwhile is left
   // out.
   virtual Result<void> add(std::span<const Message> logged, std::span<const IndexEntry> entries) = 0;
-  // Takes a (recalled) entry out of the index.
-  virtual Result<void> remove(std::int64_t message_id) = 0;
+  // Takes a (recalled) entry out of the index, if it is there. `text` is what was indexed
+  // for it (as in IndexEntry): the index keeps no copy of the texts, and taking an entry
+  // out needs its words.
+  virtual Result<void> remove(std::int64_t message_id, const std::string& text) = 0;
 };
 
 }  // namespace parley::store

@@ -29,7 +29,7 @@ class SqliteSearchIndex final : public SearchIndex {
 
   Result<std::vector<Message>> unindexed(std::int64_t after, int limit) override;
   Result<void> add(std::span<const Message> logged, std::span<const IndexEntry> entries) override;
-  Result<void> remove(std::int64_t message_id) override;
+  Result<void> remove(std::int64_t message_id, const std::string& text) override;
   // Brings the lookups up to the end of the log (at start, before any append: after a
   // crash or a lost index file they may trail it by any amount).
   Result<void> catch_up_lookups();
