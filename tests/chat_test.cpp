@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <boost/json/serialize.hpp>
 
 #include <gtest/gtest.h>
@@ -189,6 +190,34 @@ TEST_F(ChatTest, RecallWorksInsideTheWindowOnlyAndEveryoneSeesIt) {
   auto refused = alice->call<proto::MessageRecallResult>(proto::type::kMessageRecall,
                                                          proto::MessageRecallRequest{conversation, late->seq});
   EXPECT_EQ(refused.error().code, Errc::forbidden);
+}
+
+// The recalled text leaves the search index too, not only the log. The index keeps no
+// copy of the texts, so the server takes the entry out by its words: looked up in the
+// index file itself, none of them is left.
+TEST_F(ChatTest, ARecalledMessageLeavesTheSearchIndex) {
+  auto alice = device(*server_, "alice", "phone");
+  auto sent = send(*alice, kBob, "r-1", "zanzibar 密码 unique words");
+  send(*alice, kBob, "r-2", "zanzibar stays");
+  auto found = alice->call<proto::MessagesResult>(proto::type::kMessageSearch,
+                                                  proto::MessageSearchRequest{"zanzibar", {}, {}, {}, 10});
+  ASSERT_TRUE(found) << found.error().message;  // waits until the index holds both
+  ASSERT_EQ(found->messages.size(), 2u);
+  auto entries = [&](const std::string& match) {
+    SQLite::Database db(server_->data_dir() + "/parley.db-search", SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?");
+    q.bind(1, match);
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  };
+  EXPECT_EQ(entries("\"密\""), 1);
+  EXPECT_EQ(entries("zanzibar"), 2);
+  auto recalled = alice->call<proto::MessageRecallResult>(proto::type::kMessageRecall,
+                                                          proto::MessageRecallRequest{sent->conversation_id, sent->seq});
+  ASSERT_TRUE(recalled) << recalled.error().message;
+  EXPECT_EQ(entries("\"密\""), 0);
+  EXPECT_EQ(entries("unique"), 0);
+  EXPECT_EQ(entries("zanzibar"), 1);
 }
 
 TEST_F(ChatTest, HistoryPagesBackwards) {
