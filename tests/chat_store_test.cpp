@@ -475,7 +475,8 @@ TEST_F(ChatStoreTest, AnEntryRecalledBeforeItIsIndexedNeverReachesTheIndex) {
   ASSERT_TRUE(chat().recall(conversation_, 1, notice));
   // What the chat service does next: the index does not hold the entry yet, so nothing
   // is taken out of it.
-  ASSERT_TRUE(store_->search_index().remove(chat().message(conversation_, 1)->id, server::search_text("secret 密码")));
+  const std::int64_t id = chat().message(conversation_, 1)->id;
+  ASSERT_TRUE(store_->search_index().remove(id, server::search_text("secret 密码")));
   index_all();
   EXPECT_EQ(indexed("密码"), 0);
   EXPECT_EQ(indexed("公开"), 1);

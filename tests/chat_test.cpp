@@ -212,8 +212,8 @@ TEST_F(ChatTest, ARecalledMessageLeavesTheSearchIndex) {
   };
   EXPECT_EQ(entries("\"密\""), 1);
   EXPECT_EQ(entries("zanzibar"), 2);
-  auto recalled = alice->call<proto::MessageRecallResult>(proto::type::kMessageRecall,
-                                                          proto::MessageRecallRequest{sent->conversation_id, sent->seq});
+  const proto::MessageRecallRequest recall{sent->conversation_id, sent->seq};
+  auto recalled = alice->call<proto::MessageRecallResult>(proto::type::kMessageRecall, recall);
   ASSERT_TRUE(recalled) << recalled.error().message;
   EXPECT_EQ(entries("\"密\""), 0);
   EXPECT_EQ(entries("unique"), 0);

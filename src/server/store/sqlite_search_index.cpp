@@ -179,9 +179,9 @@ Result<void> SqliteSearchIndex::catch_up_lookups() {
 
 // Without a copy of the text, the index takes an entry out by being told its words again,
 // and FTS5 leaves it undefined what happens when they are not the words of an entry it
-// holds. So it first looks for the entry: the whole text as one phrase, at that rowid. An entry
-// that is not there was left out of its batch as recalled (add()), or is not reached yet
-// and will be left out; the lock keeps a batch from running in between.
+// holds. So it first looks for the entry: the whole text as one phrase, at that rowid.
+// An entry that is not there was left out of its batch as recalled (add()), or is not
+// reached yet and will be left out; the lock keeps a batch from running in between.
 Result<void> SqliteSearchIndex::remove(std::int64_t message_id, const std::string& text) {
   if (text.empty()) return {};
   return db_.with([&](SQLite::Database&) -> Result<void> {
