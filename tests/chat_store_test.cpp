@@ -1,4 +1,7 @@
 // The SQLite chat store: logs, cursors, recall and search, on a temp database.
+#include <pthread.h>
+#include <sched.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -370,6 +373,114 @@ TEST_F(ChatStoreTest, APageOfEntriesIsIndexedWithoutWaitingForTheGathering) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(indexed("haystack"), 3);
+}
+
+// The scheduling policy of the indexer's thread, found by its name; -1 if there is none.
+int indexer_policy() {
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name) && name == "parley-indexer") {
+      return sched_getscheduler(static_cast<pid_t>(std::stoi(task.path().filename().string())));
+    }
+  }
+  return -1;
+}
+
+// Waits up to 10 s for the indexer's thread to have `policy`.
+bool indexer_reaches(int policy) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (indexer_policy() != policy && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return indexer_policy() == policy;
+}
+
+// Whether this process may bring a thread back from idle priority (CAP_SYS_NICE or
+// RLIMIT_NICE 20); without it the indexer stays at normal priority.
+bool may_leave_idle_priority() {
+  bool may = false;
+  std::thread probe([&] {
+    sched_param param{};
+    may = pthread_setschedparam(pthread_self(), SCHED_IDLE, &param) == 0 &&
+          pthread_setschedparam(pthread_self(), SCHED_OTHER, &param) == 0;
+  });
+  probe.join();
+  return may;
+}
+
+// Holds the index file's write lock, so the indexer's next transaction waits.
+class IndexWriteLock {
+ public:
+  explicit IndexWriteLock(const std::filesystem::path& file) : db_(file.string(), SQLite::OPEN_READWRITE) {
+    db_.setBusyTimeout(5000);
+    db_.exec("BEGIN IMMEDIATE");
+  }
+  ~IndexWriteLock() { db_.exec("COMMIT"); }
+
+ private:
+  SQLite::Database db_;
+};
+
+// While it keeps up, the indexer's thread runs at idle priority; whatever would wait for
+// it brings it back to normal until it has caught up.
+class IndexerPriorityTest : public ChatStoreTest {
+ protected:
+  void SetUp() override {
+    if (!may_leave_idle_priority()) GTEST_SKIP() << "this process may not bring a thread back from idle priority";
+    ChatStoreTest::SetUp();
+  }
+};
+
+TEST_F(IndexerPriorityTest, TheIndexerYieldsOnceCaughtUp) {
+  send(alice_, "m1", "first");
+  server::SearchIndexer indexer(store_->search_index());
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  EXPECT_TRUE(indexer_reaches(SCHED_IDLE));
+}
+
+TEST_F(IndexerPriorityTest, AWaitingSearchBringsTheIndexerBackToNormalPriority) {
+  server::SearchIndexer indexer(store_->search_index(), {.page = 1000, .gather = std::chrono::hours(1)});
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  ASSERT_TRUE(indexer_reaches(SCHED_IDLE));
+  indexer.logged(send(alice_, "m1", "needle").message.id);
+  {
+    IndexWriteLock lock(dir_ / "db-search");
+    EXPECT_FALSE(indexer.wait_indexed(std::chrono::milliseconds(50)));
+    EXPECT_EQ(indexer_policy(), SCHED_OTHER);
+  }
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  EXPECT_EQ(indexed("needle"), 1);
+  EXPECT_TRUE(indexer_reaches(SCHED_IDLE));
+}
+
+TEST_F(IndexerPriorityTest, AnIndexerMoreThanTwoPagesBehindRunsAtNormalPriority) {
+  server::SearchIndexer indexer(store_->search_index(), {.page = 10, .gather = std::chrono::hours(1)});
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  ASSERT_TRUE(indexer_reaches(SCHED_IDLE));
+  IndexWriteLock lock(dir_ / "db-search");
+  std::int64_t last = 0;
+  for (int i = 1; i <= 20; ++i) last = send(alice_, "m" + std::to_string(i), "haystack").message.id;
+  indexer.logged(last);  // two pages behind, not more
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(indexer_policy(), SCHED_IDLE);
+  indexer.logged(send(alice_, "m21", "haystack").message.id);
+  EXPECT_EQ(indexer_policy(), SCHED_OTHER);
+}
+
+TEST_F(IndexerPriorityTest, ARecallBringsTheIndexerBackToNormalPriority) {
+  send(alice_, "m1", "secret");
+  server::SearchIndexer indexer(store_->search_index());
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  ASSERT_TRUE(indexer_reaches(SCHED_IDLE));
+  auto original = chat().message(conversation_, 1);
+  ASSERT_TRUE(original);
+  auto lock = std::make_unique<IndexWriteLock>(dir_ / "db-search");
+  std::thread recall([&] { EXPECT_TRUE(indexer.remove(*original)); });  // waits for the lock
+  EXPECT_TRUE(indexer_reaches(SCHED_OTHER));
+  lock.reset();
+  recall.join();
+  EXPECT_EQ(indexed("secret"), 0);
 }
 
 TEST_F(ChatStoreTest, ReadCursorsMoveForwardOnlyAndCountUnread) {

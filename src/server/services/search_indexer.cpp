@@ -1,6 +1,7 @@
 #include "server/services/search_indexer.hpp"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <vector>
 
@@ -21,6 +22,23 @@ constexpr auto kRetryAfter = std::chrono::seconds(1);
 constexpr int kChunk = 1'000;
 constexpr std::size_t kPageBytes = 16 << 20;
 
+// Sets `thread`'s policy: SCHED_IDLE (run only on CPU time no other thread
+// wants) or SCHED_OTHER; false if the kernel refuses.
+bool set_policy(pthread_t thread, bool idle) {
+  sched_param param{};
+  return pthread_setschedparam(thread, idle ? SCHED_IDLE : SCHED_OTHER, &param) == 0;
+}
+
+// Any thread may go to idle priority, but coming back takes CAP_SYS_NICE (root has it,
+// except in most containers) or an RLIMIT_NICE of 20 (docs/operations.md). A thread of
+// its own tries, so that no thread that matters is left stuck at idle priority.
+bool may_leave_idle_priority() {
+  bool may = false;
+  std::thread probe([&] { may = set_policy(pthread_self(), true) && set_policy(pthread_self(), false); });
+  probe.join();
+  return may;
+}
+
 // What the index holds for a log entry: the text of a text message, else nothing.
 std::string text_of(const store::Message& m) {
   if (m.recalled || m.kind != proto::kind::kText) return {};
@@ -39,17 +57,42 @@ std::string text_of(const store::Message& m) {
 // for the index (wait_indexed()). Big transactions write less per entry: each rewrites
 // the last pages of every conversation it touches in the lookups (sync's by seq,
 // search's by time) and, for random client ids, about a page per entry in the one by
-// client id (Parley's own clients make time-ordered ids, which land at its end). At 20,000 msg/s, transactions of 2,000 entries every 100 ms wrote 1.5 KB
-// of index per message, three times the log's own, and the flushes of its checkpoints
-// slowed the log's commits on a shared disk; transactions of up to 20,000 a second
-// write ~0.35 KB (docs/benchmarks.md, the sixth round).
+// client id (Parley's own clients make time-ordered ids, which land at its end). At
+// 20,000 msg/s, transactions of 2,000 entries every 100 ms wrote 1.5 KB of index per
+// message, three times the log's own, and the flushes of its checkpoints slowed the
+// log's commits on a shared disk; transactions of up to 20,000 a second write ~0.35 KB
+// (docs/benchmarks.md, the sixth round).
 //
-// The indexer runs at the normal priority. At nice 19 it disturbed sends less (W2 at
-// 10,000 msg/s: 23-31 runs of slow messages against 32-68), but under a sustained full
-// load it fell 500,000 entries behind within seconds, and the writer's catch-up then
-// held every send for a second (docs/benchmarks.md, the sixth round).
+// Priority. Indexing comes in bursts (about 0.12 s of a core each second at 20,000
+// msg/s), and at normal priority a burst takes a core from the threads that carry sends
+// for as long as it runs: W2's p99 was 5.8-7.1 ms with the data on tmpfs, 3.1-4.5 ms with
+// the indexer at SCHED_IDLE (docs/benchmarks.md, the eighth round). So while it keeps
+// up, the indexer runs at SCHED_IDLE: the scheduler gives a core to any other thread
+// that wakes at once, and it never takes time that a send wants. It is brought back to
+// normal priority (by whichever thread notices) when that would make someone wait:
+// - the log runs more than two pages ahead of it: the load leaves it no idle time, and
+//   the lag has to stay bounded. At normal priority it keeps up with W1 (110,000
+//   msg/s); at nice 19 it fell 500,000 entries behind within seconds, and the writer's
+//   catch-up then held every send for a second (docs/benchmarks.md, the sixth round);
+// - a search waits for it (wait_indexed), or a recall takes an entry out (which waits
+//   for the indexer's transaction), so neither waits behind a starved thread.
+// It goes back to idle priority once it has caught up. A process that may not bring a
+// thread back from idle priority keeps the indexer at normal priority throughout.
 SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexBatching batching)
-    : index_(index), batching_{std::max(1, batching.page), batching.gather}, thread_([this] { run(); }) {}
+    : index_(index),
+      batching_{std::max(1, batching.page), batching.gather},
+      may_yield_(may_leave_idle_priority()),
+      thread_([this] { run(); }) {
+  if (!may_yield_) {
+    spdlog::warn("the search indexer runs at normal priority: this process may not bring a thread back from idle "
+                 "priority (allow it with CAP_SYS_NICE or an RLIMIT_NICE of 20; docs/operations.md)");
+  }
+}
+
+void SearchIndexer::set_yielding(bool yielding) {
+  if (yielding == yielding_ || !may_yield_) return;
+  if (set_policy(thread_.native_handle(), yielding)) yielding_ = yielding;
+}
 
 SearchIndexer::~SearchIndexer() {
   {
@@ -69,6 +112,7 @@ void SearchIndexer::logged(std::int64_t message_id) {
       const std::int64_t page = batching_.page;
       wake = logged_ <= indexed_ || (logged_ - indexed_ < page && message_id - indexed_ >= page);
       logged_ = message_id;
+      if (logged_ - indexed_ > 2 * page) set_yielding(false);  // behind: the load leaves it no idle time
     }
   }
   if (wake) changed_.notify_all();
@@ -79,12 +123,17 @@ bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
   const auto target = logged_;
   if (indexed_ < target && wanted_ < target) {
     wanted_ = target;  // the indexer stops gathering
+    set_yielding(false);
     changed_.notify_all();
   }
   return changed_.wait_for(lock, timeout, [&] { return stopping_ || (caught_up_ && indexed_ >= target); });
 }
 
 store::Result<void> SearchIndexer::remove(const store::Message& original) {
+  {
+    std::lock_guard lock(mutex_);
+    set_yielding(false);  // the removal waits for the indexer's transaction
+  }
   return index_.remove(original.id, text_of(original));
 }
 
@@ -140,6 +189,7 @@ void SearchIndexer::run() {
       changed_.notify_all();
     }
     if (stopping_) return;
+    if (full) set_yielding(true);  // caught up
     if (!full) {
       spdlog::error("search indexing failed error=\"{}\"", full.error().message);
       changed_.wait_for(lock, kRetryAfter, [this] { return stopping_; });

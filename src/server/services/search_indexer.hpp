@@ -18,8 +18,9 @@ struct IndexBatching {
 
 // Keeps the search index up with the message log on a thread of its own, so a send never
 // waits for indexing (docs/protocol.md, "Delivery guarantees"). On start it indexes
-// whatever the log holds beyond the index (after a crash, or an upgrade). Thread-safe.
-// `index` must outlive it.
+// whatever the log holds beyond the index (after a crash, or an upgrade). While it keeps
+// up it runs only on CPU time nothing else wants (search_indexer.cpp says when it does
+// not). Thread-safe. `index` must outlive it.
 class SearchIndexer {
  public:
   explicit SearchIndexer(store::SearchIndex& index, IndexBatching batching = {});
@@ -40,6 +41,8 @@ class SearchIndexer {
   // (more may be waiting).
   store::Result<bool> index_page();
   bool stopping();
+  // Moves the indexer's thread to idle priority or back to normal; mutex_ held.
+  void set_yielding(bool yielding);
 
   store::SearchIndex& index_;
   const IndexBatching batching_;
@@ -50,6 +53,8 @@ class SearchIndexer {
   bool caught_up_ = false;    // GUARDED_BY(mutex_): the start-up pass is done
   std::int64_t wanted_ = 0;   // GUARDED_BY(mutex_): a search waits for entries up to here
   bool stopping_ = false;     // GUARDED_BY(mutex_)
+  const bool may_yield_;      // the process may bring a thread back from idle priority
+  bool yielding_ = false;     // GUARDED_BY(mutex_): the thread runs at idle priority
   std::thread thread_;
 };
 
