@@ -67,16 +67,22 @@ std::string text_of(const store::Message& m) {
 // msg/s), and at normal priority a burst takes a core from the threads that carry sends
 // for as long as it runs: W2's p99 was 5.8-7.1 ms with the data on tmpfs, 3.1-4.5 ms with
 // the indexer at SCHED_IDLE (docs/benchmarks.md, the eighth round). So while it keeps
-// up, the indexer runs at SCHED_IDLE: the scheduler gives a core to any other thread
-// that wakes at once, and it never takes time that a send wants. It is brought back to
-// normal priority (by whichever thread notices) when that would make someone wait:
+// up, the indexer adds each batch at SCHED_IDLE: the scheduler gives a core to any other
+// thread that wakes at once, and the batch never takes time that a send wants. Only the
+// adding: a thread at idle priority may wait indefinitely for a core while the machine
+// is busy, and whatever it holds meanwhile, others wait for. So it holds nothing that a
+// send needs at idle priority: it takes its mutex (which logged() needs) and reads the
+// log (a reader's snapshot keeps the log's write-ahead log from starting over) at normal
+// priority. What the batch holds is the index file's lock, and the indexer is brought
+// back to normal priority (by whichever thread notices) when that would make someone
+// wait:
 // - the log runs more than two pages ahead of it: the load leaves it no idle time, and
 //   the lag has to stay bounded. At normal priority it keeps up with W1 (110,000
 //   msg/s); at nice 19 it fell 500,000 entries behind within seconds, and the writer's
 //   catch-up then held every send for a second (docs/benchmarks.md, the sixth round);
 // - a search waits for it (wait_indexed), or a recall takes an entry out (which waits
 //   for the indexer's transaction), so neither waits behind a starved thread.
-// It goes back to idle priority once it has caught up. A process that may not bring a
+// It adds at idle priority again once it has caught up. A process that may not bring a
 // thread back from idle priority keeps the indexer at normal priority throughout.
 SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexBatching batching)
     : index_(index),
@@ -89,10 +95,30 @@ SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexBatching batching)
   }
 }
 
-void SearchIndexer::set_yielding(bool yielding) {
-  if (yielding == yielding_ || !may_yield_) return;
-  if (set_policy(thread_.native_handle(), yielding)) yielding_ = yielding;
+void SearchIndexer::hurry() {
+  if (yielding_.exchange(false)) set_policy(thread_.native_handle(), false);
 }
+
+// Adding a batch at idle priority, when the indexer may. Entered and left on the
+// indexer's thread, holding nothing; hurry() may end it early from any thread.
+class SearchIndexer::Yielding {
+ public:
+  explicit Yielding(SearchIndexer& indexer) : on_(indexer.may_yield_ && indexer.yielding_) {
+    if (!on_) return;
+    set_policy(pthread_self(), true);
+    // A hurry() between the check and the switch found the thread still at normal
+    // priority, and would be undone.
+    if (!indexer.yielding_) set_policy(pthread_self(), false);
+  }
+  ~Yielding() {
+    if (on_) set_policy(pthread_self(), false);
+  }
+  Yielding(const Yielding&) = delete;
+  Yielding& operator=(const Yielding&) = delete;
+
+ private:
+  const bool on_;
+};
 
 SearchIndexer::~SearchIndexer() {
   {
@@ -112,7 +138,7 @@ void SearchIndexer::logged(std::int64_t message_id) {
       const std::int64_t page = batching_.page;
       wake = logged_ <= indexed_ || (logged_ - indexed_ < page && message_id - indexed_ >= page);
       logged_ = message_id;
-      if (logged_ - indexed_ > 2 * page) set_yielding(false);  // behind: the load leaves it no idle time
+      if (logged_ - indexed_ > 2 * page) hurry();  // behind: the load leaves it no idle time
     }
   }
   if (wake) changed_.notify_all();
@@ -123,17 +149,14 @@ bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
   const auto target = logged_;
   if (indexed_ < target && wanted_ < target) {
     wanted_ = target;  // the indexer stops gathering
-    set_yielding(false);
+    hurry();
     changed_.notify_all();
   }
   return changed_.wait_for(lock, timeout, [&] { return stopping_ || (caught_up_ && indexed_ >= target); });
 }
 
 store::Result<void> SearchIndexer::remove(const store::Message& original) {
-  {
-    std::lock_guard lock(mutex_);
-    set_yielding(false);  // the removal waits for the indexer's transaction
-  }
+  hurry();  // the removal waits for the indexer's transaction
   return index_.remove(original.id, text_of(original));
 }
 
@@ -142,12 +165,10 @@ bool SearchIndexer::stopping() {
   return stopping_;
 }
 
-store::Result<bool> SearchIndexer::index_page() {
+store::Result<bool> SearchIndexer::read_page(std::vector<store::Message>& rows) {
   const auto page = static_cast<std::size_t>(batching_.page);
-  std::vector<store::Message> rows;
   std::size_t bytes = 0;
-  bool full = false;
-  while (!full) {
+  for (;;) {
     const int limit = static_cast<int>(std::min<std::size_t>(kChunk, page - rows.size()));
     auto chunk = index_.unindexed(rows.empty() ? 0 : rows.back().id, limit);
     if (!chunk) return chunk.error();
@@ -155,25 +176,36 @@ store::Result<bool> SearchIndexer::index_page() {
       bytes += m.body.size() + m.client_id.size();
       rows.push_back(std::move(m));
     }
-    full = rows.size() == page || bytes >= kPageBytes;
-    if (chunk->size() < static_cast<std::size_t>(limit)) break;  // the end of the log
+    if (rows.size() == page || bytes >= kPageBytes) return true;
+    if (chunk->size() < static_cast<std::size_t>(limit)) return false;  // the end of the log
   }
-  if (rows.empty()) return false;
+}
+
+store::Result<void> SearchIndexer::add(const std::vector<store::Message>& rows) {
+  const Yielding yielding(*this);
   std::vector<store::IndexEntry> entries;
   entries.reserve(rows.size());
   for (const auto& m : rows) {
     auto text = text_of(m);
     if (!text.empty()) entries.push_back({m.id, std::move(text)});
   }
+  return index_.add(rows, entries);
+}
+
+store::Result<bool> SearchIndexer::index_page() {
+  std::vector<store::Message> rows;
+  const auto full = read_page(rows);
+  if (!full) return full.error();
+  if (rows.empty()) return false;
+  if (auto s = add(rows); !s) return s.error();
   const auto up_to = rows.back().id;
-  if (auto s = index_.add(rows, entries); !s) return s.error();
   {
     std::lock_guard lock(mutex_);
     indexed_ = std::max(indexed_, up_to);
     logged_ = std::max(logged_, up_to);
   }
   changed_.notify_all();
-  return full;
+  return *full;
 }
 
 void SearchIndexer::run() {
@@ -189,7 +221,7 @@ void SearchIndexer::run() {
       changed_.notify_all();
     }
     if (stopping_) return;
-    if (full) set_yielding(true);  // caught up
+    if (full && may_yield_) yielding_ = true;  // caught up
     if (!full) {
       spdlog::error("search indexing failed error=\"{}\"", full.error().message);
       changed_.wait_for(lock, kRetryAfter, [this] { return stopping_; });

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "server/store/chat_store.hpp"
 
@@ -40,9 +42,14 @@ class SearchIndexer {
   // Indexes a page of the log in one transaction; returns whether the page was full
   // (more may be waiting).
   store::Result<bool> index_page();
+  // Reads the next page of the log past the index into `rows`; returns whether it is full.
+  store::Result<bool> read_page(std::vector<store::Message>& rows);
   bool stopping();
-  // Moves the indexer's thread to idle priority or back to normal; mutex_ held.
-  void set_yielding(bool yielding);
+  // Adds `rows` to the index; at idle priority while yielding_.
+  store::Result<void> add(const std::vector<store::Message>& rows);
+  // Brings the indexer back to normal priority until it has caught up; any thread.
+  void hurry();
+  class Yielding;
 
   store::SearchIndex& index_;
   const IndexBatching batching_;
@@ -54,7 +61,8 @@ class SearchIndexer {
   std::int64_t wanted_ = 0;   // GUARDED_BY(mutex_): a search waits for entries up to here
   bool stopping_ = false;     // GUARDED_BY(mutex_)
   const bool may_yield_;      // the process may bring a thread back from idle priority
-  bool yielding_ = false;     // GUARDED_BY(mutex_): the thread runs at idle priority
+  // The indexer adds at idle priority: set by the indexer once caught up, cleared by hurry().
+  std::atomic<bool> yielding_ = false;
   std::thread thread_;
 };
 

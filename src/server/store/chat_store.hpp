@@ -149,10 +149,11 @@ class SearchIndex {
   virtual Result<std::vector<Message>> unindexed(std::int64_t after, int limit) = 0;
   // Adds `entries` (the texts of some of `logged`, in log order) and the lookups of every
   // entry in `logged` (what unindexed() returned), and records every entry up to the
-  // last of `logged` as indexed, in one transaction. An entry recalled meanwhile is left
-  // out.
+  // last of `logged` as indexed, in one transaction. An entry taken out with remove()
+  // meanwhile is left out.
   virtual Result<void> add(std::span<const Message> logged, std::span<const IndexEntry> entries) = 0;
-  // Takes a (recalled) entry out of the index, if it is there. `text` is what was indexed
+  // Takes a (recalled) entry out of the index, or keeps it out if it is not there yet.
+  // A recall calls it after the log has the entry as recalled. `text` is what was indexed
   // for it (as in IndexEntry): the index keeps no copy of the texts, and taking an entry
   // out needs its words.
   virtual Result<void> remove(std::int64_t message_id, const std::string& text) = 0;

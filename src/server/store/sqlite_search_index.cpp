@@ -89,21 +89,6 @@ Result<std::vector<Message>> SqliteSearchIndex::unindexed(std::int64_t after, in
 
 namespace {
 
-constexpr std::int64_t kReadSpan = 2'000;
-
-// The ids of the log's entries in [first, last] that are recalled. A statement per
-// kReadSpan ids: each holds a snapshot of the log while it runs (see add()).
-std::unordered_set<std::int64_t> recalled_between(SqliteDatabase& db, std::int64_t first, std::int64_t last) {
-  std::unordered_set<std::int64_t> out;
-  for (std::int64_t from = first; from <= last; from += kReadSpan) {
-    Prepared q(db, "SELECT id FROM log.messages WHERE id BETWEEN ? AND ? AND recalled = 1");
-    q->bind(1, from);
-    q->bind(2, std::min(last, from + kReadSpan - 1));
-    while (q->executeStep()) out.insert(q->getColumn(0).getInt64());
-  }
-  return out;
-}
-
 void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
   Prepared client_ids(db, "INSERT OR IGNORE INTO message_client_ids(sender_id, client_id, id) VALUES (?, ?, ?)");
   Prepared times(db, "INSERT OR IGNORE INTO message_times(conversation_id, created_at, id) VALUES (?, ?, ?)");
@@ -130,23 +115,21 @@ void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
 // holds one, the log's write-ahead log cannot start over (see the Checkpointer in
 // sqlite_store.cpp) and grows. A batch is up to 20,000 entries: a long transaction.
 //
+// An entry recalled after unindexed() read it is left out: its recall removed it
+// (remove()) before this batch took the connection's lock, and found it not there yet;
+// a recall that comes later waits for the lock, and takes it out after the commit.
+//
 // The lookups get every entry of `logged`; they already hold everything up to where the
 // index reached (they are brought to the end of the log when the store opens, and only
 // move forward), so with `logged` they reach its last entry.
 Result<void> SqliteSearchIndex::add(std::span<const Message> logged, std::span<const IndexEntry> entries) {
   if (logged.empty()) return {};
   return db_.with([&](SQLite::Database& db) -> Result<void> {
-    // An entry recalled after unindexed() read it is left out. A recall that commits
-    // after this read waits for this connection's lock to remove its entry (remove()),
-    // so it comes after this batch's commit.
-    const auto recalled =
-        entries.empty() ? std::unordered_set<std::int64_t>{}
-                        : recalled_between(db_, entries.front().message_id, entries.back().message_id);
     SQLite::Transaction tx(db);
     {
       Prepared insert(db_, "INSERT INTO messages_fts(rowid, text) VALUES (?, ?)");
       for (const auto& e : entries) {
-        if (recalled.contains(e.message_id)) continue;
+        if (removed_ahead_.contains(e.message_id)) continue;
         insert->bind(1, e.message_id);
         insert->bind(2, e.text);
         insert->exec();
@@ -159,6 +142,7 @@ Result<void> SqliteSearchIndex::add(std::span<const Message> logged, std::span<c
     mark->bind(1, logged.back().id);
     mark->exec();
     tx.commit();
+    std::erase_if(removed_ahead_, [&](std::int64_t id) { return id <= logged.back().id; });
     return {};
   });
 }
@@ -180,8 +164,9 @@ Result<void> SqliteSearchIndex::catch_up_lookups() {
 // Without a copy of the text, the index takes an entry out by being told its words again,
 // and FTS5 leaves it undefined what happens when they are not the words of an entry it
 // holds. So it first looks for the entry: the whole text as one phrase, at that rowid.
-// An entry that is not there was left out of its batch as recalled (add()), or is not
-// reached yet and will be left out; the lock keeps a batch from running in between.
+// An entry that is not there was left out of its batch (add()), or is not reached yet:
+// it is remembered, so that the batch that reaches it leaves it out even if it read the
+// entry from the log before the recall. The lock keeps a batch from running in between.
 Result<void> SqliteSearchIndex::remove(std::int64_t message_id, const std::string& text) {
   if (text.empty()) return {};
   return db_.with([&](SQLite::Database&) -> Result<void> {
@@ -195,7 +180,10 @@ Result<void> SqliteSearchIndex::remove(std::int64_t message_id, const std::strin
       Prepared held(db_, "SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? AND rowid = ?");
       held->bind(1, phrase);
       held->bind(2, message_id);
-      if (!held->executeStep()) return {};
+      if (!held->executeStep()) {
+        removed_ahead_.insert(message_id);
+        return {};
+      }
     }
     Prepared q(db_, "INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', ?, ?)");
     q->bind(1, message_id);

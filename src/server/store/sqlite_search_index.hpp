@@ -2,6 +2,7 @@
 
 #include <span>
 #include <string>
+#include <unordered_set>
 
 #include "server/store/chat_store.hpp"
 #include "server/store/sqlite_database.hpp"
@@ -36,6 +37,8 @@ class SqliteSearchIndex final : public SearchIndex {
 
  private:
   SqliteDatabase& db_;
+  // Entries taken out (recalled) before a batch reached them; under db_'s lock.
+  std::unordered_set<std::int64_t> removed_ahead_;
 };
 
 }  // namespace parley::store
