@@ -209,6 +209,15 @@ std::uint32_t wal_salt(const std::filesystem::path& wal) {
          header[19];
 }
 
+// SQLite's memory statistics take one mutex for the whole process in every allocation:
+// a thread descheduled while holding it (the indexer, at idle priority) would stall
+// the writer. The store turns them off before SQLite starts; SQLite then counts nothing.
+TEST_F(ChatStoreTest, SqliteKeepsNoMemoryStatistics) {
+  for (int i = 0; i < 100; ++i) send(alice_, "m" + std::to_string(i), "words");
+  index_all();
+  EXPECT_EQ(sqlite3_memory_used(), 0);
+}
+
 TEST(ChatStoreLimits, TheWriteAheadLogStartsOverUnderSteadyWrites) {
   auto dir = std::filesystem::temp_directory_path() / ("parley-wal-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
