@@ -65,8 +65,9 @@ std::string text_of(const store::Message& m) {
 //
 // Priority. Indexing comes in bursts (about 0.12 s of a core each second at 20,000
 // msg/s), and at normal priority a burst takes a core from the threads that carry sends
-// for as long as it runs: W2's p99 was 5.8-7.1 ms with the data on tmpfs, 3.1-4.5 ms with
-// the indexer at SCHED_IDLE (docs/benchmarks.md, the eighth round). So while it keeps
+// for as long as it runs. With the data on tmpfs (no disk flushes), W2's p99 was 6.1-10.6
+// ms (median 7.1) with the indexer at normal priority, and 4.1-10.5 ms (median 4.8) with
+// it adding at SCHED_IDLE (docs/benchmarks.md, the eighth round). So while it keeps
 // up, the indexer adds each batch at SCHED_IDLE: the scheduler gives a core to any other
 // thread that wakes at once, and the batch never takes time that a send wants. Only the
 // adding: a thread at idle priority may wait indefinitely for a core while the machine
