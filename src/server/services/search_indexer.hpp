@@ -1,12 +1,10 @@
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 #include "server/store/chat_store.hpp"
 
@@ -20,9 +18,8 @@ struct IndexBatching {
 
 // Keeps the search index up with the message log on a thread of its own, so a send never
 // waits for indexing (docs/protocol.md, "Delivery guarantees"). On start it indexes
-// whatever the log holds beyond the index (after a crash, or an upgrade). While it keeps
-// up it runs only on CPU time nothing else wants (search_indexer.cpp says when it does
-// not). Thread-safe. `index` must outlive it.
+// whatever the log holds beyond the index (after a crash, or an upgrade). Thread-safe.
+// `index` must outlive it.
 class SearchIndexer {
  public:
   explicit SearchIndexer(store::SearchIndex& index, IndexBatching batching = {});
@@ -42,14 +39,7 @@ class SearchIndexer {
   // Indexes a page of the log in one transaction; returns whether the page was full
   // (more may be waiting).
   store::Result<bool> index_page();
-  // Reads the next page of the log past the index into `rows`; returns whether it is full.
-  store::Result<bool> read_page(std::vector<store::Message>& rows);
   bool stopping();
-  // Adds `rows` to the index; at idle priority while yielding_.
-  store::Result<void> add(const std::vector<store::Message>& rows);
-  // Brings the indexer back to normal priority until it has caught up; any thread.
-  void hurry();
-  class Yielding;
 
   store::SearchIndex& index_;
   const IndexBatching batching_;
@@ -60,9 +50,6 @@ class SearchIndexer {
   bool caught_up_ = false;    // GUARDED_BY(mutex_): the start-up pass is done
   std::int64_t wanted_ = 0;   // GUARDED_BY(mutex_): a search waits for entries up to here
   bool stopping_ = false;     // GUARDED_BY(mutex_)
-  const bool may_yield_;      // the process may bring a thread back from idle priority
-  // The indexer adds at idle priority: set by the indexer once caught up, cleared by hurry().
-  std::atomic<bool> yielding_ = false;
   std::thread thread_;
 };
 

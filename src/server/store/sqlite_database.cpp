@@ -3,15 +3,41 @@
 #include <stdexcept>
 #include <string>
 
+#include <spdlog/spdlog.h>
+
 namespace parley::store {
 
 void throw_exception_from_error(const Error& e, const boost::source_location&) {
   throw std::runtime_error("store: " + e.message);
 }
 
+namespace {
+
+// SQLite's memory statistics (on by default) take one mutex for the whole process in
+// every allocation SQLite makes: the threads of all connections (the writer, the
+// indexer, the checkpointer) contend for it, and one descheduled while holding it stalls
+// the others (with the indexer at idle priority, an experiment, the writer waited for it
+// in sqlite3Malloc for up to 1.7 s; docs/benchmarks.md, the eighth round). Nothing reads
+// the statistics. It has to be set before SQLite is initialised, that is before the
+// process's first connection opens: the first SqliteDatabase does it.
+bool memory_statistics_off() {
+  const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  if (rc != SQLITE_OK) spdlog::warn("SQLite keeps its memory statistics: it was initialised before the store");
+  return rc == SQLITE_OK;
+}
+
+// Opens a connection, SQLite's memory statistics off first.
+SQLite::Database open_connection(const std::string& path) {
+  static const bool statistics_off = memory_statistics_off();
+  static_cast<void>(statistics_off);
+  return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+}
+
+}  // namespace
+
 SqliteDatabase::SqliteDatabase(const SqliteOptions& options)
     : path_(options.path),
-      db_(options.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX) {
+      db_(open_connection(options.path)) {
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");

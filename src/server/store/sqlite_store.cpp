@@ -175,25 +175,9 @@ class SqliteStore final : public Store {
   std::unique_ptr<Checkpointer> checkpointer_;  // stops before the connections close
 };
 
-// SQLite's memory statistics (on by default) take one mutex for the whole process in
-// every allocation SQLite makes: all connections share it, and a thread descheduled
-// while holding it stalls the others. The search indexer adds at idle priority
-// (search_indexer.cpp), where it may wait for a core as long as the machine is busy:
-// with the statistics on, the message writer waited for it in sqlite3Malloc, and W2's
-// p99 reached 0.2-1.7 s with two busy loops running beside the server (docs/benchmarks.md,
-// the eighth round). Nothing reads the statistics. It has to be set before SQLite is
-// initialised, that is before the process's first connection opens.
-bool memory_statistics_off() {
-  const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-  if (rc != SQLITE_OK) spdlog::warn("SQLite keeps its memory statistics: it was initialised before the store");
-  return rc == SQLITE_OK;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options) {
-  static const bool statistics_off = memory_statistics_off();
-  static_cast<void>(statistics_off);
   try {
     return std::unique_ptr<Store>(std::make_unique<SqliteStore>(options));
   } catch (const std::exception& e) {
