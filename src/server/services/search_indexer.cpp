@@ -39,10 +39,11 @@ std::string text_of(const store::Message& m) {
 // for the index (wait_indexed()). Big transactions write less per entry: each rewrites
 // the last pages of every conversation it touches in the lookups (sync's by seq,
 // search's by time) and, for random client ids, about a page per entry in the one by
-// client id (Parley's own clients make time-ordered ids, which land at its end). At 20,000 msg/s, transactions of 2,000 entries every 100 ms wrote 1.5 KB
-// of index per message, three times the log's own, and the flushes of its checkpoints
-// slowed the log's commits on a shared disk; transactions of up to 20,000 a second
-// write ~0.35 KB (docs/benchmarks.md, the sixth round).
+// client id (Parley's own clients make time-ordered ids, which land at its end). At
+// 20,000 msg/s, transactions of 2,000 entries every 100 ms wrote 1.5 KB of index per
+// message, three times the log's own, and the flushes of its checkpoints slowed the
+// log's commits on a shared disk; transactions of up to 20,000 a second write ~0.35 KB
+// (docs/benchmarks.md, the sixth round).
 //
 // The indexer runs at the normal priority. At nice 19 it disturbed sends less (W2 at
 // 10,000 msg/s: 23-31 runs of slow messages against 32-68), but under a sustained full

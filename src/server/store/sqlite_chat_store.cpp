@@ -116,7 +116,6 @@ constexpr const char* kMigrations[] = {
     )sql",
 };
 
-
 // The log is keyed by its sequential id alone. Where a conversation's messages are by
 // seq is in the index file (search.message_seqs), up to the last id its lookups hold
 // (lookups_up_to); the newer ones, the log's tail, are found by scanning it from there

@@ -28,8 +28,7 @@ bool memory_statistics_off() {
 
 // Opens a connection, SQLite's memory statistics off first.
 SQLite::Database open_connection(const std::string& path) {
-  static const bool statistics_off = memory_statistics_off();
-  static_cast<void>(statistics_off);
+  [[maybe_unused]] static const bool statistics_off = memory_statistics_off();
   return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
 }
 

@@ -1,6 +1,5 @@
 #include "server/store/sqlite_search_index.hpp"
 
-#include <algorithm>
 #include <unordered_set>
 
 #include "server/store/sqlite_chat_store.hpp"
