@@ -357,6 +357,46 @@ TEST_F(ChatStoreTest, APageLongerThanAReadChunkIsIndexedWhole) {
   EXPECT_EQ(chat().messages_after(conversation_, 0, kMessages + 1)->size(), static_cast<std::size_t>(kMessages));
 }
 
+// The index and its lookups take rows many to a statement: each entry of a batch longer
+// than one such statement, and not a multiple of it, lands in each with its own values.
+TEST_F(ChatStoreTest, EveryEntryOfABatchReachesTheIndexAndEachLookupWithItsOwnValues) {
+  constexpr int kMessages = 2 * 64 + 5;
+  std::vector<NewMessage> batch;
+  for (int i = 0; i < kMessages; ++i) {
+    batch.push_back(text(i % 2 ? alice_ : bob_, "c" + std::to_string(i), "w" + std::to_string(i), 1000 + 7 * i));
+  }
+  auto appended = chat().append(batch);
+  ASSERT_TRUE(appended);
+  index_all();
+  SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READONLY);
+  SQLite::Statement client_id(db, "SELECT sender_id, client_id FROM message_client_ids WHERE id = ?");
+  SQLite::Statement time(db, "SELECT conversation_id, created_at FROM message_times WHERE id = ?");
+  SQLite::Statement seq(db, "SELECT conversation_id, seq FROM message_seqs WHERE id = ?");
+  SQLite::Statement words(db, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?");
+  for (int i = 0; i < kMessages; ++i) {
+    const Message& m = (*appended)[i].message;
+    for (auto* q : {&client_id, &time, &seq}) {
+      q->reset();
+      q->bind(1, m.id);
+      ASSERT_TRUE(q->executeStep()) << i;
+    }
+    EXPECT_EQ(client_id.getColumn(0).getInt64(), m.sender_id) << i;
+    EXPECT_EQ(client_id.getColumn(1).getString(), m.client_id) << i;
+    EXPECT_EQ(time.getColumn(0).getInt64(), conversation_) << i;
+    EXPECT_EQ(time.getColumn(1).getInt64(), 1000 + 7 * i) << i;
+    EXPECT_EQ(seq.getColumn(0).getInt64(), conversation_) << i;
+    EXPECT_EQ(seq.getColumn(1).getInt64(), i + 1) << i;
+    words.reset();
+    words.bind(1, "w" + std::to_string(i));
+    ASSERT_TRUE(words.executeStep()) << i;
+    EXPECT_EQ(words.getColumn(0).getInt64(), m.id) << i;
+    EXPECT_FALSE(words.executeStep()) << i;
+  }
+  for (const char* table : {"message_client_ids", "message_times", "message_seqs"}) {
+    EXPECT_EQ(db.execAndGet(std::string("SELECT count(*) FROM ") + table).getInt(), kMessages) << table;
+  }
+}
+
 // The indexer gathers entries into big transactions, but a search that waits for the
 // index must not wait for the gathering: here it would last an hour.
 TEST_F(ChatStoreTest, ASearchDoesNotWaitForTheIndexerToGather) {

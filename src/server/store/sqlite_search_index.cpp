@@ -1,6 +1,7 @@
 #include "server/store/sqlite_search_index.hpp"
 
 #include <unordered_set>
+#include <vector>
 
 #include "server/store/sqlite_chat_store.hpp"
 
@@ -88,23 +89,63 @@ Result<std::vector<Message>> SqliteSearchIndex::unindexed(std::int64_t after, in
 
 namespace {
 
-void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
-  Prepared client_ids(db, "INSERT OR IGNORE INTO message_client_ids(sender_id, client_id, id) VALUES (?, ?, ?)");
-  Prepared times(db, "INSERT OR IGNORE INTO message_times(conversation_id, created_at, id) VALUES (?, ?, ?)");
-  Prepared seqs(db, "INSERT OR IGNORE INTO message_seqs(conversation_id, seq, id) VALUES (?, ?, ?)");
-  // Each lookup row is (a key, a second key, the entry's id).
-  auto put = [](Prepared& q, const auto& first, const auto& second, std::int64_t id) {
-    q->bind(1, first);
-    q->bind(2, second);
-    q->bind(3, id);
+// One statement that inserts many rows costs much less per row than a statement per row
+// (the statement starts, opens its cursor and finishes once): one row at a time, the
+// lookups took about half of the indexer's time.
+constexpr std::size_t kRowsPerInsert = 64;
+
+// Inserts a row for each of `items` with `insert` ("INSERT ... INTO table(columns)"),
+// `bind(statement, first parameter index, item)` binding one row's `columns` values.
+template <class Item, class Bind>
+void insert_rows(SqliteDatabase& db, const std::string& insert, int columns, std::span<const Item> items,
+                 Bind bind) {
+  auto statement = [&](std::size_t rows) {
+    std::string row = "(?";
+    for (int c = 1; c < columns; ++c) row += ", ?";
+    row += ")";
+    std::string sql = insert + " VALUES " + row;
+    for (std::size_t r = 1; r < rows; ++r) sql += ", " + row;
+    return sql;
+  };
+  auto run = [&](Prepared& q, std::span<const Item> rows) {
+    for (std::size_t r = 0; r < rows.size(); ++r) bind(*q, static_cast<int>(r) * columns + 1, rows[r]);
     q->exec();
     q->reset();
   };
-  for (const auto& m : logged) {
-    put(client_ids, m.sender_id, m.client_id, m.id);
-    put(times, m.conversation_id, m.created_at, m.id);
-    put(seqs, m.conversation_id, m.seq, m.id);
+  std::size_t done = 0;
+  if (items.size() >= kRowsPerInsert) {
+    Prepared many(db, statement(kRowsPerInsert));
+    for (; done + kRowsPerInsert <= items.size(); done += kRowsPerInsert) {
+      run(many, items.subspan(done, kRowsPerInsert));
+    }
   }
+  if (done < items.size()) {
+    Prepared one(db, statement(1));
+    for (; done < items.size(); ++done) run(one, items.subspan(done, 1));
+  }
+}
+
+// Each lookup is a table of its own pass: interleaving them keeps fewer of each table's
+// pages in the cache.
+void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
+  insert_rows(db, "INSERT OR IGNORE INTO message_client_ids(sender_id, client_id, id)", 3, logged,
+              [](SQLite::Statement& q, int at, const Message& m) {
+                q.bind(at, m.sender_id);
+                q.bindNoCopy(at + 1, m.client_id);
+                q.bind(at + 2, m.id);
+              });
+  insert_rows(db, "INSERT OR IGNORE INTO message_times(conversation_id, created_at, id)", 3, logged,
+              [](SQLite::Statement& q, int at, const Message& m) {
+                q.bind(at, m.conversation_id);
+                q.bind(at + 1, m.created_at);
+                q.bind(at + 2, m.id);
+              });
+  insert_rows(db, "INSERT OR IGNORE INTO message_seqs(conversation_id, seq, id)", 3, logged,
+              [](SQLite::Statement& q, int at, const Message& m) {
+                q.bind(at, m.conversation_id);
+                q.bind(at + 1, m.seq);
+                q.bind(at + 2, m.id);
+              });
 }
 
 }  // namespace
@@ -125,16 +166,16 @@ Result<void> SqliteSearchIndex::add(std::span<const Message> logged, std::span<c
   if (logged.empty()) return {};
   return db_.with([&](SQLite::Database& db) -> Result<void> {
     SQLite::Transaction tx(db);
-    {
-      Prepared insert(db_, "INSERT INTO messages_fts(rowid, text) VALUES (?, ?)");
-      for (const auto& e : entries) {
-        if (removed_ahead_.contains(e.message_id)) continue;
-        insert->bind(1, e.message_id);
-        insert->bind(2, e.text);
-        insert->exec();
-        insert->reset();
-      }
+    std::vector<const IndexEntry*> kept;
+    kept.reserve(entries.size());
+    for (const auto& e : entries) {
+      if (!removed_ahead_.contains(e.message_id)) kept.push_back(&e);
     }
+    insert_rows(db_, "INSERT INTO messages_fts(rowid, text)", 2, std::span<const IndexEntry* const>(kept),
+                [](SQLite::Statement& q, int at, const IndexEntry* e) {
+                  q.bind(at, e->message_id);
+                  q.bindNoCopy(at + 1, e->text);
+                });
     add_lookups(db_, logged);
     Prepared mark(db_,
                   "UPDATE index_state SET up_to = max(up_to, ?1), lookups_up_to = max(lookups_up_to, ?1) WHERE id = 1");
