@@ -1,6 +1,8 @@
 // The SQLite chat store: logs, cursors, recall and search, on a temp database.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -363,27 +365,25 @@ TEST_F(ChatStoreTest, EveryEntryOfABatchReachesTheIndexAndEachLookupWithItsOwnVa
   constexpr int kMessages = 2 * 64 + 5;
   std::vector<NewMessage> batch;
   for (int i = 0; i < kMessages; ++i) {
-    batch.push_back(text(i % 2 ? alice_ : bob_, "c" + std::to_string(i), "w" + std::to_string(i), 1000 + 7 * i));
+    // Three a minute: the lookup by time keeps the first seq of each minute.
+    batch.push_back(text(i % 2 ? alice_ : bob_, "c" + std::to_string(i), "w" + std::to_string(i), 20'000 * i));
   }
   auto appended = chat().append(batch);
   ASSERT_TRUE(appended);
   index_all();
   SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READONLY);
   SQLite::Statement client_id(db, "SELECT sender_id, client_id FROM message_client_ids WHERE id = ?");
-  SQLite::Statement time(db, "SELECT conversation_id, created_at FROM message_times WHERE id = ?");
   SQLite::Statement seq(db, "SELECT conversation_id, seq FROM message_seqs WHERE id = ?");
   SQLite::Statement words(db, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?");
   for (int i = 0; i < kMessages; ++i) {
     const Message& m = (*appended)[i].message;
-    for (auto* q : {&client_id, &time, &seq}) {
+    for (auto* q : {&client_id, &seq}) {
       q->reset();
       q->bind(1, m.id);
       ASSERT_TRUE(q->executeStep()) << i;
     }
     EXPECT_EQ(client_id.getColumn(0).getInt64(), m.sender_id) << i;
     EXPECT_EQ(client_id.getColumn(1).getString(), m.client_id) << i;
-    EXPECT_EQ(time.getColumn(0).getInt64(), conversation_) << i;
-    EXPECT_EQ(time.getColumn(1).getInt64(), 1000 + 7 * i) << i;
     EXPECT_EQ(seq.getColumn(0).getInt64(), conversation_) << i;
     EXPECT_EQ(seq.getColumn(1).getInt64(), i + 1) << i;
     words.reset();
@@ -392,9 +392,17 @@ TEST_F(ChatStoreTest, EveryEntryOfABatchReachesTheIndexAndEachLookupWithItsOwnVa
     EXPECT_EQ(words.getColumn(0).getInt64(), m.id) << i;
     EXPECT_FALSE(words.executeStep()) << i;
   }
-  for (const char* table : {"message_client_ids", "message_times", "message_seqs"}) {
+  for (const char* table : {"message_client_ids", "message_seqs"}) {
     EXPECT_EQ(db.execAndGet(std::string("SELECT count(*) FROM ") + table).getInt(), kMessages) << table;
   }
+  SQLite::Statement minutes(db, "SELECT conversation_id, minute, first_seq FROM message_minutes ORDER BY minute");
+  int minute = 0;
+  for (; minutes.executeStep(); ++minute) {
+    EXPECT_EQ(minutes.getColumn(0).getInt64(), conversation_);
+    EXPECT_EQ(minutes.getColumn(1).getInt(), minute);
+    EXPECT_EQ(minutes.getColumn(2).getInt(), 3 * minute + 1);
+  }
+  EXPECT_EQ(minute, (kMessages + 2) / 3);
 }
 
 // The indexer gathers entries into big transactions, but a search that waits for the
@@ -506,6 +514,9 @@ TEST_F(ChatStoreTest, AnIndexThatKeptTheTextsIsBuiltAgain) {
     db.exec("DROP TABLE messages_fts");
     db.exec("CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize='unicode61')");
     db.exec("INSERT INTO messages_fts(rowid, text) VALUES (1, 'first  第  一 ')");
+    db.exec("DROP TABLE message_minutes");
+    db.exec("CREATE TABLE message_times (conversation_id INTEGER NOT NULL, created_at INTEGER NOT NULL, "
+            "id INTEGER NOT NULL, PRIMARY KEY (conversation_id, created_at, id)) WITHOUT ROWID");
     db.exec("UPDATE schema_versions SET version = 3 WHERE domain = 'search'");
   }
   store_ = std::move(*open_sqlite_store({(dir_ / "db").string(), false}));
@@ -584,6 +595,53 @@ TEST_F(ChatStoreTest, SearchFindsCjkWordsInsideSentencesAndOnlyInOwnConversation
   EXPECT_EQ(chat().search({bob_, server::match_query("北京"), {}, 200, {}, 10})->size(), 1u);
   EXPECT_EQ(chat().search({bob_, "", conversation_, {}, {}, 10})->size(), 3u);
   EXPECT_TRUE(chat().search({carol_, server::match_query("北京"), {}, {}, {}, 10})->empty());
+}
+
+// Entries can be logged a little out of time order (created_at is taken as a send
+// arrives); a search by time still finds exactly the entries in range, at its edges too.
+TEST_F(ChatStoreTest, ASearchByTimeFindsExactlyTheEntriesInRangeThoughLoggedOutOfTimeOrder) {
+  constexpr std::int64_t kMinute = 60'000;
+  // Another conversation of bob's at the same times, and one bob is not in.
+  const std::int64_t with_carol = *chat().direct_conversation(bob_, carol_, 5);
+  const std::int64_t not_bobs = *chat().direct_conversation(alice_, carol_, 5);
+  std::mt19937 random(7);
+  std::vector<Message> all;
+  for (int i = 0; i < 300; ++i) {
+    // Every 20 s over 100 minutes, each up to 10 s early or late.
+    const std::int64_t at = 10 * kMinute + 20'000 * i + static_cast<std::int64_t>(random() % 20'001) - 10'000;
+    const std::int64_t conversation = i % 3 == 0 ? conversation_ : i % 3 == 1 ? with_carol : not_bobs;
+    NewMessage m{conversation, i % 3 == 2 ? carol_ : bob_, "c" + std::to_string(i), "text", "{\"text\":\"x\"}", at};
+    all.push_back((*chat().append({&m, 1}))[0].message);
+  }
+  index_all();
+  auto expect = [&](std::optional<std::int64_t> conversation, std::optional<std::int64_t> from,
+                    std::optional<std::int64_t> to) {
+    std::vector<std::int64_t> want;
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+      if (it->conversation_id == not_bobs || (conversation && it->conversation_id != *conversation)) continue;
+      if ((from && it->created_at < *from) || (to && it->created_at >= *to)) continue;
+      want.push_back(it->id);
+    }
+    std::stable_sort(want.begin(), want.end(), [&](std::int64_t a, std::int64_t b) {
+      return all[a - all.front().id].created_at > all[b - all.front().id].created_at;
+    });
+    std::vector<std::int64_t> got;
+    for (const auto& m : *chat().search({bob_, "", conversation, from, to, 200})) got.push_back(m.id);
+    EXPECT_EQ(got, want) << "from " << (from ? *from : -1) << " to " << (to ? *to : -1);
+  };
+  for (int q = 0; q < 100; ++q) {
+    const std::int64_t from = 9 * kMinute + static_cast<std::int64_t>(random() % (105 * kMinute));
+    const std::int64_t to = from + static_cast<std::int64_t>(random() % (8 * kMinute));
+    expect({}, from, to);
+    expect(with_carol, from, to);
+  }
+  // At the edges of minutes, where entries out of order sit.
+  for (std::int64_t minute = 9; minute <= 112; ++minute) {
+    expect({}, minute * kMinute, minute * kMinute + kMinute);
+    expect({}, minute * kMinute - 1, minute * kMinute + 1);
+  }
+  expect({}, 50 * kMinute, {});
+  expect(conversation_, {}, 50 * kMinute);
 }
 
 // Appends from many threads, with commits as soon as possible or at most one per interval.

@@ -522,40 +522,58 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
   });
 }
 
+namespace {
+
+// A search by time alone reads each of the user's conversations between two seqs, found
+// in the index file's lookup by minute (the first seq logged in each minute), and keeps
+// the entries whose created_at is in range. created_at is taken as a send arrives, so
+// entries can be logged slightly out of time order (by far less than a minute, unless the
+// clock is set back): each bound is a minute that lies a whole minute outside the range.
+constexpr const char* kFirstSeqFrom =
+    "coalesce((SELECT b.first_seq FROM search.message_minutes b WHERE b.conversation_id = me.conversation_id "
+    "AND b.minute <= :from_minute - 2 ORDER BY b.minute DESC LIMIT 1), 0)";
+constexpr const char* kFirstSeqAfterTo =
+    "coalesce((SELECT b.first_seq FROM search.message_minutes b WHERE b.conversation_id = me.conversation_id "
+    "AND b.minute >= :to_minute + 2 ORDER BY b.minute LIMIT 1), 9223372036854775807)";
+
+}  // namespace
+
 Result<std::vector<Message>> SqliteChatStore::search(const SearchQuery& s) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
-    // Words go through the full-text index; without words, the index file's time lookup
-    // gives each conversation's messages by time. Conditions are appended only when
-    // given; every value is still a bound parameter.
+    // Words go through the full-text index; without words, through the lookup by minute.
+    // Conditions are appended only when given; every value is still a bound parameter.
     std::string sql = std::string("SELECT ") + kMessageColumns;
     if (!s.match.empty()) {
       sql += " FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id "
-             "AND me.user_id = ? WHERE m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?)";
-      if (s.from) sql += " AND m.created_at >= ?";
-      if (s.to) sql += " AND m.created_at < ?";
+             "AND me.user_id = :user WHERE m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts "
+             "MATCH :match)";
     } else {
-      sql += " FROM conversation_members me JOIN search.message_times t ON t.conversation_id = me.conversation_id";
-      if (s.from) sql += " AND t.created_at >= ?";
-      if (s.to) sql += " AND t.created_at < ?";
-      sql += " JOIN messages m ON m.id = t.id WHERE me.user_id = ?";
+      sql += " FROM conversation_members me JOIN search.message_seqs s ON s.conversation_id = me.conversation_id";
+      if (s.from) sql += std::string(" AND s.seq >= ") + kFirstSeqFrom;
+      if (s.to) sql += std::string(" AND s.seq < ") + kFirstSeqAfterTo;
+      sql += " JOIN messages m ON m.id = s.id WHERE me.user_id = :user";
     }
+    if (s.from) sql += " AND m.created_at >= :from";
+    if (s.to) sql += " AND m.created_at < :to";
     sql += " AND m.recalled = 0 AND m.kind NOT IN ('recall', 'system')";
     // A group member reads from their joining on, unless the group shows all history.
     sql += " AND (m.seq >= me.visible_from OR EXISTS (SELECT 1 FROM groups g WHERE g.conversation_id = "
            "m.conversation_id AND g.full_history = 1))";
-    if (s.conversation_id) sql += " AND me.conversation_id = ?";
-    sql += " ORDER BY m.created_at DESC, m.id DESC LIMIT ?";
+    if (s.conversation_id) sql += " AND me.conversation_id = :conversation";
+    sql += " ORDER BY m.created_at DESC, m.id DESC LIMIT :limit";
     Prepared q(db_, sql);
-    int i = 1;
-    if (!s.match.empty()) {
-      q->bind(i++, s.user_id);
-      q->bind(i++, s.match);
+    q->bind(":user", s.user_id);
+    if (!s.match.empty()) q->bind(":match", s.match);
+    if (s.from) {
+      q->bind(":from", *s.from);
+      if (s.match.empty()) q->bind(":from_minute", *s.from / kMsPerMinute);
     }
-    if (s.from) q->bind(i++, *s.from);
-    if (s.to) q->bind(i++, *s.to);
-    if (s.match.empty()) q->bind(i++, s.user_id);
-    if (s.conversation_id) q->bind(i++, *s.conversation_id);
-    q->bind(i, s.limit);
+    if (s.to) {
+      q->bind(":to", *s.to);
+      if (s.match.empty()) q->bind(":to_minute", *s.to / kMsPerMinute);
+    }
+    if (s.conversation_id) q->bind(":conversation", *s.conversation_id);
+    q->bind(":limit", s.limit);
     return read_all(*q);
   });
 }

@@ -14,6 +14,9 @@
 
 namespace parley::store {
 
+// The index file's lookup by time keeps a row per conversation and minute of created_at.
+inline constexpr std::int64_t kMsPerMinute = 60'000;
+
 // A log entry's columns, for a SELECT from the log as `m`, and what reads them back: the
 // entry whose columns start at `first`, and every row of `q`.
 inline constexpr const char* kMessageColumns =

@@ -1,6 +1,9 @@
 #include "server/store/sqlite_search_index.hpp"
 
+#include <set>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "server/store/sqlite_chat_store.hpp"
 
@@ -53,6 +56,19 @@ constexpr const char* kMigrations[] = {
     CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize='unicode61', content='', columnsize=0);
     UPDATE index_state SET up_to = 0;
     )sql",
+    // 5: the lookup by time keeps one row per conversation and minute (the first seq
+    // logged in it) instead of one per message: a date search reads the seqs from there
+    // (SqliteChatStore::search). Filled from the log when the store opens, as in 3.
+    R"sql(
+    DROP TABLE message_times;
+    CREATE TABLE message_minutes (
+      conversation_id INTEGER NOT NULL,
+      minute INTEGER NOT NULL,
+      first_seq INTEGER NOT NULL,
+      PRIMARY KEY (conversation_id, minute)
+    ) WITHOUT ROWID;
+    UPDATE index_state SET lookups_up_to = 0;
+    )sql",
 };
 
 }  // namespace
@@ -64,8 +80,9 @@ void add_log_lookups(SqliteDatabase& db, const std::string& log, const std::stri
   for (const std::string& sql :
        {"INSERT OR IGNORE INTO " + index + ".message_client_ids(sender_id, client_id, id) SELECT sender_id, "
         "client_id, id FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
-        "INSERT OR IGNORE INTO " + index + ".message_times(conversation_id, created_at, id) SELECT "
-        "conversation_id, created_at, id FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
+        "INSERT OR IGNORE INTO " + index + ".message_minutes(conversation_id, minute, first_seq) SELECT "
+        "conversation_id, created_at / 60000, min(seq) FROM " + log + ".messages WHERE id > " + after +
+        " AND id <= ? GROUP BY 1, 2",
         "INSERT OR IGNORE INTO " + index + ".message_seqs(conversation_id, seq, id) SELECT conversation_id, seq, id "
         "FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
         "UPDATE " + index + ".index_state SET lookups_up_to = max(lookups_up_to, ?) WHERE id = 1"}) {
@@ -133,11 +150,22 @@ void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
                 q.bindNoCopy(at + 1, m.client_id);
                 q.bind(at + 2, m.id);
               });
-  insert_rows(db, "INSERT OR IGNORE INTO message_times(conversation_id, created_at, id)", 3, logged,
-              [](SQLite::Statement& q, int at, const Message& m) {
+  // Each conversation's first seq in each minute: entries come in log order, and a later
+  // batch's seqs are higher, so the first row for a minute (OR IGNORE) holds the lowest.
+  struct Minute {
+    std::int64_t conversation_id, minute, first_seq;
+  };
+  std::vector<Minute> minutes;
+  std::set<std::pair<std::int64_t, std::int64_t>> seen;
+  for (const auto& m : logged) {
+    const std::int64_t minute = m.created_at / kMsPerMinute;
+    if (seen.emplace(m.conversation_id, minute).second) minutes.push_back({m.conversation_id, minute, m.seq});
+  }
+  insert_rows(db, "INSERT OR IGNORE INTO message_minutes(conversation_id, minute, first_seq)", 3,
+              std::span<const Minute>(minutes), [](SQLite::Statement& q, int at, const Minute& m) {
                 q.bind(at, m.conversation_id);
-                q.bind(at + 1, m.created_at);
-                q.bind(at + 2, m.id);
+                q.bind(at + 1, m.minute);
+                q.bind(at + 2, m.first_seq);
               });
   insert_rows(db, "INSERT OR IGNORE INTO message_seqs(conversation_id, seq, id)", 3, logged,
               [](SQLite::Statement& q, int at, const Message& m) {
