@@ -25,6 +25,7 @@ class ServerProcess {
   std::uint16_t port() const { return port_; }
   std::string url() const;
   const std::string& data_dir() const { return data_dir_; }
+  pid_t pid() const { return pid_; }
   client::ClientOptions options() const;
 
   // SIGTERM and wait; returns the exit status (or 128 + signal).

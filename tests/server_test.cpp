@@ -1,5 +1,13 @@
 // parleyd as a process: settings, exposure checks, TLS and graceful shutdown.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -103,6 +111,49 @@ TEST(Server, ShutdownTellsClientsAndExitsCleanly) {
   ASSERT_TRUE(closed);
   EXPECT_EQ(closed->code, 1012);
   EXPECT_EQ(anonymous->wait_closed(10s)->code, 1012);
+}
+
+// Each of the server's threads by name, with its nice value (/proc/PID/task/TID/stat).
+std::vector<std::pair<std::string, int>> thread_nice_values(pid_t pid) {
+  std::vector<std::pair<std::string, int>> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::ifstream stat(task.path() / "stat");
+    std::string name, line;
+    std::getline(comm, name);
+    std::getline(stat, line);
+    // The fields after the name in parentheses, from field 3 (state) on; nice is field 19.
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    const std::vector<std::string> fields{std::istream_iterator<std::string>(rest), {}};
+    out.emplace_back(name, std::stoi(fields.at(19 - 3)));
+  }
+  return out;
+}
+
+// The search indexer's bursts stay out of the way of the threads that carry sends
+// (search_indexer.cpp): it alone runs at nice 19.
+TEST(Server, TheSearchIndexerAloneRunsAtNice19) {
+  ServerProcess server;
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  std::vector<std::pair<std::string, int>> threads;
+  for (;;) {
+    threads = thread_nice_values(server.pid());
+    const bool set = std::any_of(threads.begin(), threads.end(),
+                                 [](const auto& t) { return t.first == "parley-indexer" && t.second == 19; });
+    if (set || std::chrono::steady_clock::now() > until) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  int indexers = 0;
+  for (const auto& [name, nice] : threads) {
+    if (name == "parley-indexer") {
+      ++indexers;
+      EXPECT_EQ(nice, 19);
+    } else {
+      EXPECT_EQ(nice, 0) << name;
+    }
+  }
+  EXPECT_EQ(indexers, 1);
+  EXPECT_GE(threads.size(), 4u);  // the network threads, the writer, delivery, the indexer
 }
 
 TEST(Server, DemoDataCreatesUsersOnce) {

@@ -105,7 +105,7 @@ int run(const Config& config) {
   add_system_handlers(dispatcher, limits, system_clock());
   add_accounts_handlers(dispatcher, accounts, registry);
   // The writer's callbacks tell the indexer: the indexer must outlive the writer.
-  SearchIndexer indexer((*store)->search_index());
+  SearchIndexer indexer((*store)->search_index(), {.nice = 19});
   MessageWriter writer((*store)->chat(), {.commit_interval = std::chrono::microseconds(config.commit_interval_us)});
   auto may_message = [&friends](std::int64_t from, std::int64_t to) { return friends.may_message(from, to); };
   ChatService chat((*store)->chat(), (*store)->accounts(), writer, indexer, registry, may_message, system_clock(),

@@ -1,7 +1,11 @@
 #include "server/services/search_indexer.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include <boost/json/parse.hpp>
@@ -45,16 +49,23 @@ std::string text_of(const store::Message& m) {
 // log's commits on a shared disk; transactions of up to 20,000 a second write ~0.35 KB
 // (docs/benchmarks.md, the sixth round).
 //
-// The indexer runs at the normal priority. At nice 19 it disturbed sends less (W2 at
-// 10,000 msg/s: 23-31 runs of slow messages against 32-68), but under a sustained full
-// load it fell 500,000 entries behind within seconds, and the writer's catch-up then
-// held every send for a second (docs/benchmarks.md, the sixth round). At SCHED_IDLE
-// while it kept up, it took W2's p99 on tmpfs from 7.1 to 4.8 ms, but a thread starved
-// at idle priority holds up whoever waits for a lock it holds, and SQLite and the kernel
-// share such locks between a process's connections: with other processes keeping the
-// machine busy, sends stalled for up to 4.2 s (docs/architecture.md, "Threads").
+// Priority. Indexing comes in bursts (about 60 ms of a core each second at 20,000
+// msg/s), and at normal priority a burst takes a core from the threads that carry sends:
+// having slept since the last one, the indexer is owed CPU time by the scheduler, and
+// threads that wake to carry a send waited up to 9 ms behind it (`perf sched`). At nice
+// 19 a waking thread takes the core at once: W2's p99 was lower in 14 of 15 runs
+// alternated with normal priority, on tmpfs and on the disk (docs/benchmarks.md, the
+// ninth round). The cost: when other
+// work keeps both cores busy, the indexer gets a small share of them and trails the log;
+// searches wait for it (at most 2 s, then `unavailable`), and the writer brings the
+// lookups up to date itself if 500,000 entries pile up. SCHED_IDLE was tried too and
+// taken out: a thread at idle priority can be starved outright, and sends stalled behind
+// locks it held (docs/architecture.md, "Threads"); at nice 19 a thread still gets about
+// 1.5 % of a core against each busy one.
 SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexBatching batching)
-    : index_(index), batching_{std::max(1, batching.page), batching.gather}, thread_([this] { run(); }) {}
+    : index_(index),
+      batching_{std::max(1, batching.page), batching.gather, batching.nice},
+      thread_([this] { run(); }) {}
 
 SearchIndexer::~SearchIndexer() {
   {
@@ -134,6 +145,10 @@ store::Result<bool> SearchIndexer::index_page() {
 
 void SearchIndexer::run() {
   pthread_setname_np(pthread_self(), "parley-indexer");  // for top -H and perf
+  // Linux keeps a nice value per thread; PRIO_PROCESS with a thread id sets this one's.
+  if (batching_.nice != 0 && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), batching_.nice) != 0) {
+    spdlog::warn("search indexer: cannot set nice {} error=\"{}\"", batching_.nice, std::strerror(errno));
+  }
   for (;;) {
     // A full page: more may be waiting, so go on. Otherwise the log is caught up, and
     // the next entries gather.

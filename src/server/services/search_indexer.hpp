@@ -14,6 +14,7 @@ namespace parley::server {
 struct IndexBatching {
   int page = 20'000;                        // entries to a transaction, at most
   std::chrono::milliseconds gather{1'000};  // how long entries gather unless a page's worth waits
+  int nice = 0;                             // the indexer thread's nice value (parleyd: 19; search_indexer.cpp)
 };
 
 // Keeps the search index up with the message log on a thread of its own, so a send never
