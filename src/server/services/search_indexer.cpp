@@ -53,15 +53,15 @@ std::string text_of(const store::Message& m) {
 // msg/s), and at normal priority a burst takes a core from the threads that carry sends:
 // having slept since the last one, the indexer is owed CPU time by the scheduler, and
 // threads that wake to carry a send waited up to 9 ms behind it (`perf sched`). At nice
-// 19 a waking thread takes the core at once: W2's p99 was lower in 14 of 15 runs
+// 19 a waking thread takes the core at once: W2's p99 was lower in 17 of 19 runs
 // alternated with normal priority, on tmpfs and on the disk (docs/benchmarks.md, the
-// ninth round). The cost: when other
-// work keeps both cores busy, the indexer gets a small share of them and trails the log;
-// searches wait for it (at most 2 s, then `unavailable`), and the writer brings the
-// lookups up to date itself if 500,000 entries pile up. SCHED_IDLE was tried too and
-// taken out: a thread at idle priority can be starved outright, and sends stalled behind
-// locks it held (docs/architecture.md, "Threads"); at nice 19 a thread still gets about
-// 1.5 % of a core against each busy one.
+// ninth round). The cost: when other work keeps both cores busy, the indexer gets a
+// small share of them and trails the log; searches wait for it (at most 2 s, then
+// `unavailable`), and the writer brings the lookups up to date itself if 500,000 entries
+// pile up. SCHED_IDLE was tried too and taken out: a thread at idle priority can be
+// starved outright, and sends stalled behind locks it held (docs/architecture.md,
+// "Threads"); at nice 19 a thread still gets about 1.5 % of a core against each busy
+// one.
 SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexBatching batching)
     : index_(index),
       batching_{std::max(1, batching.page), batching.gather, batching.nice},
