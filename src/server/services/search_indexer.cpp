@@ -57,14 +57,14 @@ std::string text_of(const store::Message& m) {
 // alternated with normal priority, on tmpfs and on the disk (docs/benchmarks.md, the
 // ninth round). The cost: when other work keeps both cores busy, the indexer gets a
 // small share of them and trails the log; searches wait for it (at most 2 s, then
-// `unavailable`), and the writer brings the lookups up to date itself if 500,000 entries
-// pile up. SCHED_IDLE was tried too and taken out: a thread at idle priority can be
-// starved outright, and sends stalled behind locks it held (docs/architecture.md,
-// "Threads"); at nice 19 a thread still gets about 1.5 % of a core against each busy
-// one.
-SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexBatching batching)
+// `unavailable`), the writer brings the lookups up to date itself if 500,000 entries
+// pile up, and a recall's removal from the index waits for the batch in progress.
+// SCHED_IDLE was tried too and taken out: a thread at idle priority can be starved
+// outright, and sends stalled behind locks it held (docs/architecture.md, "Threads"); at
+// nice 19 a thread still gets about 1.5 % of a core against each busy one.
+SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexerOptions options)
     : index_(index),
-      batching_{std::max(1, batching.page), batching.gather, batching.nice},
+      options_{std::max(1, options.page), options.gather, options.nice},
       thread_([this] { run(); }) {}
 
 SearchIndexer::~SearchIndexer() {
@@ -82,7 +82,7 @@ void SearchIndexer::logged(std::int64_t message_id) {
     std::lock_guard lock(mutex_);
     if (message_id > logged_) {
       // The indexer may be asleep, or gathering while a page's worth is waiting.
-      const std::int64_t page = batching_.page;
+      const std::int64_t page = options_.page;
       wake = logged_ <= indexed_ || (logged_ - indexed_ < page && message_id - indexed_ >= page);
       logged_ = message_id;
     }
@@ -110,7 +110,7 @@ bool SearchIndexer::stopping() {
 }
 
 store::Result<bool> SearchIndexer::index_page() {
-  const auto page = static_cast<std::size_t>(batching_.page);
+  const auto page = static_cast<std::size_t>(options_.page);
   std::vector<store::Message> rows;
   std::size_t bytes = 0;
   bool full = false;
@@ -146,8 +146,8 @@ store::Result<bool> SearchIndexer::index_page() {
 void SearchIndexer::run() {
   pthread_setname_np(pthread_self(), "parley-indexer");  // for top -H and perf
   // Linux keeps a nice value per thread; PRIO_PROCESS with a thread id sets this one's.
-  if (batching_.nice != 0 && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), batching_.nice) != 0) {
-    spdlog::warn("search indexer: cannot set nice {} error=\"{}\"", batching_.nice, std::strerror(errno));
+  if (options_.nice != 0 && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), options_.nice) != 0) {
+    spdlog::warn("search indexer: cannot set nice {} error=\"{}\"", options_.nice, std::strerror(errno));
   }
   for (;;) {
     // A full page: more may be waiting, so go on. Otherwise the log is caught up, and
@@ -166,8 +166,8 @@ void SearchIndexer::run() {
       continue;
     }
     changed_.wait(lock, [this] { return stopping_ || logged_ > indexed_; });
-    changed_.wait_for(lock, batching_.gather, [this] {
-      return stopping_ || wanted_ > indexed_ || logged_ - indexed_ >= batching_.page;
+    changed_.wait_for(lock, options_.gather, [this] {
+      return stopping_ || wanted_ > indexed_ || logged_ - indexed_ >= options_.page;
     });
   }
 }

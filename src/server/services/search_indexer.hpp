@@ -11,7 +11,7 @@
 namespace parley::server {
 
 // How the indexer batches entries (search_indexer.cpp says why these defaults).
-struct IndexBatching {
+struct IndexerOptions {
   int page = 20'000;                        // entries to a transaction, at most
   std::chrono::milliseconds gather{1'000};  // how long entries gather unless a page's worth waits
   int nice = 0;                             // the indexer thread's nice value (parleyd: 19; search_indexer.cpp)
@@ -23,7 +23,7 @@ struct IndexBatching {
 // `index` must outlive it.
 class SearchIndexer {
  public:
-  explicit SearchIndexer(store::SearchIndex& index, IndexBatching batching = {});
+  explicit SearchIndexer(store::SearchIndex& index, IndexerOptions options = {});
   ~SearchIndexer();
   SearchIndexer(const SearchIndexer&) = delete;
   SearchIndexer& operator=(const SearchIndexer&) = delete;
@@ -43,7 +43,7 @@ class SearchIndexer {
   bool stopping();
 
   store::SearchIndex& index_;
-  const IndexBatching batching_;
+  const IndexerOptions options_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::int64_t logged_ = 0;   // GUARDED_BY(mutex_): the newest entry known to be logged

@@ -522,25 +522,9 @@ Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int6
   });
 }
 
-namespace {
-
-// A search by time alone reads each of the user's conversations between two seqs, found
-// in the index file's lookup by minute (the first seq logged in each minute), and keeps
-// the entries whose created_at is in range. created_at is taken as a send arrives, so
-// entries can be logged slightly out of time order (by far less than a minute, unless the
-// clock is set back): each bound is a minute that lies a whole minute outside the range.
-constexpr const char* kFirstSeqFrom =
-    "coalesce((SELECT b.first_seq FROM search.message_minutes b WHERE b.conversation_id = me.conversation_id "
-    "AND b.minute <= :from_minute - 2 ORDER BY b.minute DESC LIMIT 1), 0)";
-constexpr const char* kFirstSeqAfterTo =
-    "coalesce((SELECT b.first_seq FROM search.message_minutes b WHERE b.conversation_id = me.conversation_id "
-    "AND b.minute >= :to_minute + 2 ORDER BY b.minute LIMIT 1), 9223372036854775807)";
-
-}  // namespace
-
 Result<std::vector<Message>> SqliteChatStore::search(const SearchQuery& s) {
   return db_.with([&](SQLite::Database&) -> Result<std::vector<Message>> {
-    // Words go through the full-text index; without words, through the lookup by minute.
+    // Words go through the full-text index; without words, through the lookup by time.
     // Conditions are appended only when given; every value is still a bound parameter.
     std::string sql = std::string("SELECT ") + kMessageColumns;
     if (!s.match.empty()) {
@@ -548,10 +532,17 @@ Result<std::vector<Message>> SqliteChatStore::search(const SearchQuery& s) {
              "AND me.user_id = :user WHERE m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts "
              "MATCH :match)";
     } else {
-      sql += " FROM conversation_members me JOIN search.message_seqs s ON s.conversation_id = me.conversation_id";
-      if (s.from) sql += std::string(" AND s.seq >= ") + kFirstSeqFrom;
-      if (s.to) sql += std::string(" AND s.seq < ") + kFirstSeqAfterTo;
-      sql += " JOIN messages m ON m.id = s.id WHERE me.user_id = :user";
+      // The range's minutes give each conversation's seqs to read: every entry created
+      // in the range has a seq between the lowest and highest of its minute's row.
+      sql += " FROM conversation_members me JOIN search.message_seqs k ON k.conversation_id = me.conversation_id";
+      if (s.from || s.to) {
+        std::string minutes = " FROM search.message_minutes b WHERE b.conversation_id = me.conversation_id";
+        if (s.from) minutes += " AND b.minute >= :from_minute";
+        if (s.to) minutes += " AND b.minute <= :to_minute";
+        sql += " AND k.seq >= (SELECT min(b.first_seq)" + minutes + ") AND k.seq <= (SELECT max(b.last_seq)" +
+               minutes + ")";
+      }
+      sql += " JOIN messages m ON m.id = k.id WHERE me.user_id = :user";
     }
     if (s.from) sql += " AND m.created_at >= :from";
     if (s.to) sql += " AND m.created_at < :to";

@@ -1,6 +1,7 @@
 #include "server/store/sqlite_search_index.hpp"
 
-#include <set>
+#include <algorithm>
+#include <map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -56,15 +57,17 @@ constexpr const char* kMigrations[] = {
     CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize='unicode61', content='', columnsize=0);
     UPDATE index_state SET up_to = 0;
     )sql",
-    // 5: the lookup by time keeps one row per conversation and minute (the first seq
-    // logged in it) instead of one per message: a date search reads the seqs from there
-    // (SqliteChatStore::search). Filled from the log when the store opens, as in 3.
+    // 5: the lookup by time keeps one row per conversation and minute (the lowest and
+    // highest seq of the entries created in it) instead of one per message: a date search
+    // reads the seqs between them (SqliteChatStore::search). Filled from the log when the
+    // store opens, as in 3.
     R"sql(
     DROP TABLE message_times;
     CREATE TABLE message_minutes (
       conversation_id INTEGER NOT NULL,
       minute INTEGER NOT NULL,
       first_seq INTEGER NOT NULL,
+      last_seq INTEGER NOT NULL,
       PRIMARY KEY (conversation_id, minute)
     ) WITHOUT ROWID;
     UPDATE index_state SET lookups_up_to = 0;
@@ -75,14 +78,25 @@ constexpr const char* kMigrations[] = {
 
 std::span<const char* const> SqliteSearchIndex::migrations() { return kMigrations; }
 
+namespace {
+
+// A minute's row takes in a new batch's seqs: an entry's created_at is taken as its send
+// arrives, so a later batch (or the writer's catch-up) can hold entries of a minute
+// already seen, with higher seqs, and a clock set back can bring earlier minutes again.
+constexpr const char* kWidenMinute =
+    "ON CONFLICT (conversation_id, minute) DO UPDATE SET first_seq = min(first_seq, excluded.first_seq), "
+    "last_seq = max(last_seq, excluded.last_seq)";
+
+}  // namespace
+
 void add_log_lookups(SqliteDatabase& db, const std::string& log, const std::string& index, std::int64_t up_to) {
   const std::string after = "(SELECT lookups_up_to FROM " + index + ".index_state WHERE id = 1)";
   for (const std::string& sql :
        {"INSERT OR IGNORE INTO " + index + ".message_client_ids(sender_id, client_id, id) SELECT sender_id, "
         "client_id, id FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
-        "INSERT OR IGNORE INTO " + index + ".message_minutes(conversation_id, minute, first_seq) SELECT "
-        "conversation_id, created_at / 60000, min(seq) FROM " + log + ".messages WHERE id > " + after +
-        " AND id <= ? GROUP BY 1, 2",
+        "INSERT INTO " + index + ".message_minutes(conversation_id, minute, first_seq, last_seq) SELECT "
+        "conversation_id, created_at / " + std::to_string(kMsPerMinute) + ", min(seq), max(seq) FROM " + log +
+        ".messages WHERE id > " + after + " AND id <= ? GROUP BY 1, 2 " + kWidenMinute,
         "INSERT OR IGNORE INTO " + index + ".message_seqs(conversation_id, seq, id) SELECT conversation_id, seq, id "
         "FROM " + log + ".messages WHERE id > " + after + " AND id <= ?",
         "UPDATE " + index + ".index_state SET lookups_up_to = max(lookups_up_to, ?) WHERE id = 1"}) {
@@ -110,17 +124,19 @@ namespace {
 // lookups took about half of the indexer's time. Not for FTS5 (see add()).
 constexpr std::size_t kRowsPerInsert = 64;
 
-// Inserts a row for each of `items` with `insert` ("INSERT ... INTO table(columns)"),
-// `bind(statement, first parameter index, item)` binding one row's `columns` values.
+// Inserts a row for each of `items` with `insert` ("INSERT ... INTO table(columns)") and
+// `on_conflict` after the values, `bind(statement, first parameter index, item)` binding
+// one row's `columns` values.
 template <class Item, class Bind>
 void insert_rows(SqliteDatabase& db, const std::string& insert, int columns, std::span<const Item> items,
-                 Bind bind) {
+                 Bind bind, const std::string& on_conflict = "") {
   auto statement = [&](std::size_t rows) {
     std::string row = "(?";
     for (int c = 1; c < columns; ++c) row += ", ?";
     row += ")";
     std::string sql = insert + " VALUES " + row;
     for (std::size_t r = 1; r < rows; ++r) sql += ", " + row;
+    if (!on_conflict.empty()) sql += " " + on_conflict;
     return sql;
   };
   auto run = [&](Prepared& q, std::span<const Item> rows) {
@@ -141,7 +157,7 @@ void insert_rows(SqliteDatabase& db, const std::string& insert, int columns, std
   }
 }
 
-// Each lookup is a table of its own pass: interleaving them keeps fewer of each table's
+// Each lookup gets a pass of its own: interleaving them keeps fewer of each table's
 // pages in the cache.
 void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
   insert_rows(db, "INSERT OR IGNORE INTO message_client_ids(sender_id, client_id, id)", 3, logged,
@@ -150,23 +166,28 @@ void add_lookups(SqliteDatabase& db, std::span<const Message> logged) {
                 q.bindNoCopy(at + 1, m.client_id);
                 q.bind(at + 2, m.id);
               });
-  // Each conversation's first seq in each minute: entries come in log order, and a later
-  // batch's seqs are higher, so the first row for a minute (OR IGNORE) holds the lowest.
+  // Each conversation's lowest and highest seq in each minute of created_at.
   struct Minute {
-    std::int64_t conversation_id, minute, first_seq;
+    std::int64_t conversation_id, minute, first_seq, last_seq;
   };
-  std::vector<Minute> minutes;
-  std::set<std::pair<std::int64_t, std::int64_t>> seen;
+  std::map<std::pair<std::int64_t, std::int64_t>, Minute> minutes;
   for (const auto& m : logged) {
     const std::int64_t minute = m.created_at / kMsPerMinute;
-    if (seen.emplace(m.conversation_id, minute).second) minutes.push_back({m.conversation_id, minute, m.seq});
+    auto& row = minutes.try_emplace({m.conversation_id, minute}, Minute{m.conversation_id, minute, m.seq, m.seq})
+                    .first->second;
+    row.first_seq = std::min(row.first_seq, m.seq);
+    row.last_seq = std::max(row.last_seq, m.seq);
   }
-  insert_rows(db, "INSERT OR IGNORE INTO message_minutes(conversation_id, minute, first_seq)", 3,
-              std::span<const Minute>(minutes), [](SQLite::Statement& q, int at, const Minute& m) {
+  std::vector<Minute> rows;
+  rows.reserve(minutes.size());
+  for (const auto& [key, row] : minutes) rows.push_back(row);
+  insert_rows(db, "INSERT INTO message_minutes(conversation_id, minute, first_seq, last_seq)", 4,
+              std::span<const Minute>(rows), [](SQLite::Statement& q, int at, const Minute& m) {
                 q.bind(at, m.conversation_id);
                 q.bind(at + 1, m.minute);
                 q.bind(at + 2, m.first_seq);
-              });
+                q.bind(at + 3, m.last_seq);
+              }, kWidenMinute);
   insert_rows(db, "INSERT OR IGNORE INTO message_seqs(conversation_id, seq, id)", 3, logged,
               [](SQLite::Statement& q, int at, const Message& m) {
                 q.bind(at, m.conversation_id);
