@@ -1,5 +1,8 @@
 // The SQLite chat store: logs, cursors, recall and search, on a temp database.
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -599,6 +602,117 @@ TEST_F(ChatStoreTest, SearchFindsCjkWordsInsideSentencesAndOnlyInOwnConversation
   EXPECT_EQ(chat().search({bob_, server::match_query("北京"), {}, 200, {}, 10})->size(), 1u);
   EXPECT_EQ(chat().search({bob_, "", conversation_, {}, {}, 10})->size(), 3u);
   EXPECT_TRUE(chat().search({carol_, server::match_query("北京"), {}, {}, {}, 10})->empty());
+}
+
+// The indexer thread's nice value, found by its name; -100 if there is none.
+int indexer_nice() {
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name) && name == "parley-indexer") {
+      errno = 0;
+      const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(std::stoi(task.path().filename().string())));
+      return errno == 0 ? nice : -100;
+    }
+  }
+  return -100;
+}
+
+// Waits up to `wait` for the indexer's thread to be at `nice`.
+bool indexer_reaches(int nice, std::chrono::milliseconds wait = std::chrono::seconds(10)) {
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (indexer_nice() != nice && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return indexer_nice() == nice;
+}
+
+// Holds the index file's write lock, so the indexer's next transaction waits.
+class IndexWriteLock {
+ public:
+  explicit IndexWriteLock(const std::filesystem::path& file) : db_(file.string(), SQLite::OPEN_READWRITE) {
+    db_.setBusyTimeout(5000);
+    db_.exec("BEGIN IMMEDIATE");
+  }
+  ~IndexWriteLock() { db_.exec("COMMIT"); }
+
+ private:
+  SQLite::Database db_;
+};
+
+// Once caught up the indexer runs at nice 19; whatever would wait for it brings it back
+// to the normal priority until it has caught up. Lowering a nice value again takes
+// privilege (CAP_SYS_NICE), which these tests need.
+class IndexerPriorityTest : public ChatStoreTest {
+ protected:
+  void SetUp() override {
+    errno = 0;
+    normal_ = ::getpriority(PRIO_PROCESS, 0);
+    bool may = false;
+    std::thread probe([&] {
+      may = ::setpriority(PRIO_PROCESS, 0, 19) == 0 && ::setpriority(PRIO_PROCESS, 0, normal_) == 0;
+    });
+    probe.join();
+    if (errno != 0 || !may || normal_ >= 19) GTEST_SKIP() << "this process may not lower a nice value";
+    ChatStoreTest::SetUp();
+  }
+  int normal_ = 0;
+};
+
+TEST_F(IndexerPriorityTest, TheIndexerRunsAtItsNiceOnceCaughtUp) {
+  server::SearchIndexer indexer(store_->search_index(), {.page = 1, .gather = std::chrono::hours(1), .nice = 19});
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  EXPECT_TRUE(indexer_reaches(19));
+}
+
+TEST_F(IndexerPriorityTest, AWaitingSearchBringsTheIndexerBackToNormalPriority) {
+  server::SearchIndexer indexer(store_->search_index(), {.page = 1, .gather = std::chrono::hours(1), .nice = 19});
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  ASSERT_TRUE(indexer_reaches(19));
+  {
+    IndexWriteLock lock(dir_ / "db-search");
+    indexer.logged(send(alice_, "m1", "needle").message.id);  // a page: its batch waits for the lock
+    EXPECT_FALSE(indexer.wait_indexed(std::chrono::milliseconds(50)));
+    EXPECT_EQ(indexer_nice(), normal_);
+  }
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  EXPECT_EQ(indexed("needle"), 1);
+  EXPECT_TRUE(indexer_reaches(19));  // caught up again
+}
+
+TEST_F(IndexerPriorityTest, ARecallBringsTheIndexerBackToNormalPriority) {
+  send(alice_, "m1", "secret");
+  server::SearchIndexer indexer(store_->search_index(), {.page = 1, .gather = std::chrono::hours(1), .nice = 19});
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  ASSERT_TRUE(indexer_reaches(19));
+  auto original = chat().message(conversation_, 1);
+  ASSERT_TRUE(original);
+  std::thread recall;
+  {
+    IndexWriteLock lock(dir_ / "db-search");
+    indexer.logged(send(alice_, "m2", "public").message.id);  // its batch waits for the lock
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(indexer_nice(), 19);
+    recall = std::thread([&] { EXPECT_TRUE(indexer.remove(*original)); });
+    EXPECT_TRUE(indexer_reaches(normal_));
+  }
+  recall.join();
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  EXPECT_EQ(indexed("secret"), 0);
+}
+
+TEST_F(IndexerPriorityTest, AnIndexerMoreThanTwoPagesBehindRunsAtNormalPriority) {
+  server::SearchIndexer indexer(store_->search_index(), {.page = 10, .gather = std::chrono::hours(1), .nice = 19});
+  ASSERT_TRUE(indexer.wait_indexed(std::chrono::seconds(10)));
+  ASSERT_TRUE(indexer_reaches(19));
+  IndexWriteLock lock(dir_ / "db-search");
+  std::int64_t last = 0;
+  for (int i = 1; i <= 20; ++i) last = send(alice_, "m" + std::to_string(i), "haystack").message.id;
+  indexer.logged(last);  // two pages behind, not more
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(indexer_nice(), 19);
+  indexer.logged(send(alice_, "m21", "haystack").message.id);
+  EXPECT_EQ(indexer_nice(), normal_);
 }
 
 // Entries can be logged out of time order (created_at is taken as a send arrives, and a

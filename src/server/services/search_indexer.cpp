@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include <boost/json/parse.hpp>
@@ -24,6 +25,27 @@ constexpr auto kRetryAfter = std::chrono::seconds(1);
 // (sqlite_store.cpp, Checkpointer). A page also ends once its bodies pass kPageBytes.
 constexpr int kChunk = 1'000;
 constexpr std::size_t kPageBytes = 16 << 20;
+
+// Sets thread `tid`'s nice value; false if the kernel refuses.
+bool set_nice(pid_t tid, int nice) { return ::setpriority(PRIO_PROCESS, static_cast<id_t>(tid), nice) == 0; }
+
+// The calling thread's nice value (Linux keeps one per thread).
+int own_nice() {
+  errno = 0;
+  const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  return errno == 0 ? nice : 0;
+}
+
+// Any thread may raise its nice value, but lowering it again takes CAP_SYS_NICE (root
+// has it, except in most containers) or a high enough RLIMIT_NICE. A thread of its own
+// tries, so that no thread that matters is left at the higher value.
+bool may_take_back(int nice, int normal) {
+  if (nice <= normal) return false;
+  bool may = false;
+  std::thread probe([&] { may = set_nice(::gettid(), nice) && set_nice(::gettid(), normal); });
+  probe.join();
+  return may;
+}
 
 // What the index holds for a log entry: the text of a text message, else nothing.
 std::string text_of(const store::Message& m) {
@@ -55,17 +77,38 @@ std::string text_of(const store::Message& m) {
 // threads that wake to carry a send waited up to 9 ms behind it (`perf sched`). At nice
 // 19 a waking thread takes the core at once: W2's p99 was lower in 17 of 19 runs
 // alternated with normal priority, on tmpfs and on the disk (docs/benchmarks.md, the
-// ninth round). The cost: when other work keeps both cores busy, the indexer gets a
-// small share of them and trails the log; searches wait for it (at most 2 s, then
-// `unavailable`), the writer brings the lookups up to date itself if 500,000 entries
-// pile up, and a recall's removal from the index waits for the batch in progress.
-// SCHED_IDLE was tried too and taken out: a thread at idle priority can be starved
-// outright, and sends stalled behind locks it held (docs/architecture.md, "Threads"); at
-// nice 19 a thread still gets about 1.5 % of a core against each busy one.
+// ninth round). So once caught up, the indexer runs at `options.nice`. When other work
+// keeps both cores busy, a thread at nice 19 gets about 1.5 % of a core against each
+// busy one, and whoever waits for the indexer would wait that much longer: a search
+// (wait_indexed), a recall (its removal waits for the batch in progress), and, when the
+// log runs more than two pages ahead, the writer (which brings the lookups up to date
+// itself past 500,000 entries, and needs the index file for that). Each of these brings
+// the indexer back to the normal priority until it has caught up (hurry()), if the
+// process may: lowering a nice value takes CAP_SYS_NICE or an RLIMIT_NICE allowing it. A
+// process that may not still runs the indexer at nice 19, and they wait. SCHED_IDLE was
+// tried too and taken out: a thread at idle priority can be starved outright, and sends
+// stalled behind locks it held (docs/architecture.md, "Threads").
 SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexerOptions options)
     : index_(index),
       options_{std::max(1, options.page), options.gather, options.nice},
+      normal_nice_(own_nice()),
+      may_hurry_(may_take_back(options.nice, normal_nice_)),
       thread_([this] { run(); }) {}
+
+// A hurry() between setting relaxed_ and the nice value found the thread still at the
+// normal priority, and would be undone: so the flag is read again after.
+void SearchIndexer::relax() {
+  if (options_.nice <= normal_nice_ || relaxed_) return;
+  relaxed_ = true;
+  if (!set_nice(tid_, options_.nice)) {
+    spdlog::warn("search indexer: cannot set nice {} error=\"{}\"", options_.nice, std::strerror(errno));
+  }
+  if (!relaxed_) set_nice(tid_, normal_nice_);
+}
+
+void SearchIndexer::hurry() {
+  if (may_hurry_ && relaxed_.exchange(false)) set_nice(tid_, normal_nice_);
+}
 
 SearchIndexer::~SearchIndexer() {
   {
@@ -85,6 +128,7 @@ void SearchIndexer::logged(std::int64_t message_id) {
       const std::int64_t page = options_.page;
       wake = logged_ <= indexed_ || (logged_ - indexed_ < page && message_id - indexed_ >= page);
       logged_ = message_id;
+      if (logged_ - indexed_ > 2 * page) hurry();  // behind: the load leaves it no spare time
     }
   }
   if (wake) changed_.notify_all();
@@ -95,12 +139,14 @@ bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
   const auto target = logged_;
   if (indexed_ < target && wanted_ < target) {
     wanted_ = target;  // the indexer stops gathering
+    hurry();
     changed_.notify_all();
   }
   return changed_.wait_for(lock, timeout, [&] { return stopping_ || (caught_up_ && indexed_ >= target); });
 }
 
 store::Result<void> SearchIndexer::remove(const store::Message& original) {
+  hurry();  // the removal waits for the indexer's transaction
   return index_.remove(original.id, text_of(original));
 }
 
@@ -145,15 +191,13 @@ store::Result<bool> SearchIndexer::index_page() {
 
 void SearchIndexer::run() {
   pthread_setname_np(pthread_self(), "parley-indexer");  // for top -H and perf
-  // Linux keeps a nice value per thread; PRIO_PROCESS with a thread id sets this one's.
-  if (options_.nice != 0 && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), options_.nice) != 0) {
-    spdlog::warn("search indexer: cannot set nice {} error=\"{}\"", options_.nice, std::strerror(errno));
-  }
+  tid_ = ::gettid();
   for (;;) {
     // A full page: more may be waiting, so go on. Otherwise the log is caught up, and
     // the next entries gather.
     store::Result<bool> full = true;
     while (full && *full && !stopping()) full = index_page();
+    if (full) relax();  // caught up
     std::unique_lock lock(mutex_);
     if (!caught_up_) {
       caught_up_ = true;

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <sys/types.h>
+
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -14,7 +17,7 @@ namespace parley::server {
 struct IndexerOptions {
   int page = 20'000;                        // entries to a transaction, at most
   std::chrono::milliseconds gather{1'000};  // how long entries gather unless a page's worth waits
-  int nice = 0;                             // the indexer thread's nice value (parleyd: 19; search_indexer.cpp)
+  int nice = 0;                             // the indexer's nice value once caught up (parleyd: 19; search_indexer.cpp)
 };
 
 // Keeps the search index up with the message log on a thread of its own, so a send never
@@ -41,6 +44,11 @@ class SearchIndexer {
   // (more may be waiting).
   store::Result<bool> index_page();
   bool stopping();
+  // Puts the indexer's thread at options_.nice; on the indexer's thread, once caught up.
+  void relax();
+  // Brings the indexer's thread back to the normal priority until it has caught up
+  // again, if the process may; any thread.
+  void hurry();
 
   store::SearchIndex& index_;
   const IndexerOptions options_;
@@ -51,6 +59,10 @@ class SearchIndexer {
   bool caught_up_ = false;    // GUARDED_BY(mutex_): the start-up pass is done
   std::int64_t wanted_ = 0;   // GUARDED_BY(mutex_): a search waits for entries up to here
   bool stopping_ = false;     // GUARDED_BY(mutex_)
+  const int normal_nice_;     // the nice value of the thread that made the indexer
+  const bool may_hurry_;      // the process may take a thread from options_.nice back to normal_nice_
+  std::atomic<pid_t> tid_ = 0;          // the indexer's thread, once it runs
+  std::atomic<bool> relaxed_ = false;  // set by relax(), cleared by hurry()
   std::thread thread_;
 };
 
