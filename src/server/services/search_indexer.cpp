@@ -95,19 +95,25 @@ SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexerOptions options)
       may_hurry_(may_take_back(options.nice, normal_nice_)),
       thread_([this] { run(); }) {}
 
-// A hurry() between setting relaxed_ and the nice value found the thread still at the
-// normal priority, and would be undone: so the flag is read again after.
+// Both run under mutex_, so neither undoes the other, and the indexer does not relax
+// while anyone waits for it.
+bool SearchIndexer::waited_for() const {
+  return wanted_ > indexed_ || logged_ - indexed_ > 2 * std::int64_t{options_.page} || removing_ > 0;
+}
+
 void SearchIndexer::relax() {
-  if (options_.nice <= normal_nice_ || relaxed_) return;
+  std::lock_guard lock(mutex_);
+  if (options_.nice <= normal_nice_ || relaxed_ || (may_hurry_ && waited_for())) return;
   relaxed_ = true;
   if (!set_nice(tid_, options_.nice)) {
     spdlog::warn("search indexer: cannot set nice {} error=\"{}\"", options_.nice, std::strerror(errno));
   }
-  if (!relaxed_) set_nice(tid_, normal_nice_);
 }
 
 void SearchIndexer::hurry() {
-  if (may_hurry_ && relaxed_.exchange(false)) set_nice(tid_, normal_nice_);
+  if (!may_hurry_ || !relaxed_) return;
+  relaxed_ = false;
+  set_nice(tid_, normal_nice_);
 }
 
 SearchIndexer::~SearchIndexer() {
@@ -128,7 +134,7 @@ void SearchIndexer::logged(std::int64_t message_id) {
       const std::int64_t page = options_.page;
       wake = logged_ <= indexed_ || (logged_ - indexed_ < page && message_id - indexed_ >= page);
       logged_ = message_id;
-      if (logged_ - indexed_ > 2 * page) hurry();  // behind: the load leaves it no spare time
+      if (waited_for()) hurry();  // behind: the load leaves it no spare time
     }
   }
   if (wake) changed_.notify_all();
@@ -139,15 +145,25 @@ bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
   const auto target = logged_;
   if (indexed_ < target && wanted_ < target) {
     wanted_ = target;  // the indexer stops gathering
-    hurry();
     changed_.notify_all();
   }
+  if (indexed_ < target) hurry();
   return changed_.wait_for(lock, timeout, [&] { return stopping_ || (caught_up_ && indexed_ >= target); });
 }
 
+// The removal waits for the indexer's transaction in progress, if any.
 store::Result<void> SearchIndexer::remove(const store::Message& original) {
-  hurry();  // the removal waits for the indexer's transaction
-  return index_.remove(original.id, text_of(original));
+  const auto text = text_of(original);
+  if (text.empty()) return index_.remove(original.id, text);  // nothing to take out
+  {
+    std::lock_guard lock(mutex_);
+    ++removing_;
+    hurry();
+  }
+  auto removed = index_.remove(original.id, text);
+  std::lock_guard lock(mutex_);
+  --removing_;
+  return removed;
 }
 
 bool SearchIndexer::stopping() {
@@ -192,6 +208,7 @@ store::Result<bool> SearchIndexer::index_page() {
 void SearchIndexer::run() {
   pthread_setname_np(pthread_self(), "parley-indexer");  // for top -H and perf
   tid_ = ::gettid();
+  if (!may_hurry_) relax();  // for good: it could not come back
   for (;;) {
     // A full page: more may be waiting, so go on. Otherwise the log is caught up, and
     // the next entries gather.

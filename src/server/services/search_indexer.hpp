@@ -44,11 +44,14 @@ class SearchIndexer {
   // (more may be waiting).
   store::Result<bool> index_page();
   bool stopping();
-  // Puts the indexer's thread at options_.nice; on the indexer's thread, once caught up.
+  // Puts the indexer's thread at options_.nice unless someone waits for it; on the
+  // indexer's thread, once caught up.
   void relax();
   // Brings the indexer's thread back to the normal priority until it has caught up
-  // again, if the process may; any thread.
+  // again, if the process may. Holding mutex_.
   void hurry();
+  // Whether a search, a recall or a backlog waits for the indexer. Holding mutex_.
+  bool waited_for() const;
 
   store::SearchIndex& index_;
   const IndexerOptions options_;
@@ -59,10 +62,11 @@ class SearchIndexer {
   bool caught_up_ = false;    // GUARDED_BY(mutex_): the start-up pass is done
   std::int64_t wanted_ = 0;   // GUARDED_BY(mutex_): a search waits for entries up to here
   bool stopping_ = false;     // GUARDED_BY(mutex_)
+  int removing_ = 0;          // GUARDED_BY(mutex_): recalls waiting to take entries out
+  bool relaxed_ = false;      // GUARDED_BY(mutex_): the indexer's thread is at options_.nice
   const int normal_nice_;     // the nice value of the thread that made the indexer
   const bool may_hurry_;      // the process may take a thread from options_.nice back to normal_nice_
-  std::atomic<pid_t> tid_ = 0;          // the indexer's thread, once it runs
-  std::atomic<bool> relaxed_ = false;  // set by relax(), cleared by hurry()
+  std::atomic<pid_t> tid_ = 0;  // the indexer's thread, once it runs
   std::thread thread_;
 };
 
