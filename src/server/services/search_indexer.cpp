@@ -95,12 +95,12 @@ SearchIndexer::SearchIndexer(store::SearchIndex& index, IndexerOptions options)
       may_hurry_(may_take_back(options.nice, normal_nice_)),
       thread_([this] { run(); }) {}
 
-// Both run under mutex_, so neither undoes the other, and the indexer does not relax
-// while anyone waits for it.
 bool SearchIndexer::waited_for() const {
   return wanted_ > indexed_ || logged_ - indexed_ > 2 * std::int64_t{options_.page} || removing_ > 0;
 }
 
+// relax() and hurry() both run under mutex_, so neither undoes the other, and the
+// indexer does not relax while anyone waits for it.
 void SearchIndexer::relax() {
   std::lock_guard lock(mutex_);
   if (options_.nice <= normal_nice_ || relaxed_ || (may_hurry_ && waited_for())) return;

@@ -13,7 +13,7 @@
 
 namespace parley::server {
 
-// How the indexer batches entries (search_indexer.cpp says why these defaults).
+// How the indexer batches entries, and its priority (search_indexer.cpp says why these defaults).
 struct IndexerOptions {
   int page = 20'000;                        // entries to a transaction, at most
   std::chrono::milliseconds gather{1'000};  // how long entries gather unless a page's worth waits
