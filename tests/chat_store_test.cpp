@@ -296,12 +296,12 @@ TEST_F(ChatStoreTest, ReadsJoinTheIndexedLookupsAndTheLogsTail) {
   // Recall one message on each side of the boundary.
   NewMessage notice = text(alice_, "r1", "", 11);
   notice.kind = "recall";
-  ASSERT_TRUE(chat().recall(conversation_, 4, notice));
+  ASSERT_TRUE(chat().recall(conversation_, 4, notice, ""));
   notice.client_id = "r2";
-  ASSERT_TRUE(chat().recall(conversation_, 14, notice));
+  ASSERT_TRUE(chat().recall(conversation_, 14, notice, ""));
   EXPECT_TRUE(chat().message(conversation_, 4)->recalled);
   EXPECT_TRUE(chat().message(conversation_, 14)->recalled);
-  EXPECT_EQ(chat().recall(conversation_, 14, notice).error().code, Errc::not_found);  // once
+  EXPECT_EQ(chat().recall(conversation_, 14, notice, "").error().code, Errc::not_found);  // once
   rows = *chat().conversations_of(bob_);
   EXPECT_EQ(rows[0].unread, 18);  // recalled ones and recall notices are not unread
   EXPECT_EQ(rows[0].last_message->seq, 22);
@@ -456,17 +456,88 @@ TEST_F(ChatStoreTest, RecallRemovesContentAndSearchTextAndAppendsANotice) {
   index_all();
   EXPECT_EQ(indexed("密码"), 1);
   NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
-  auto r = chat().recall(conversation_, 1, notice);
+  auto r = chat().recall(conversation_, 1, notice, server::search_text("secret 密码"));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->message.seq, 2);
   auto m = *chat().message(conversation_, 1);
   EXPECT_TRUE(m.recalled);
   EXPECT_EQ(m.body, "{}");
-  EXPECT_EQ(chat().recall(conversation_, 1, notice).error().code, Errc::not_found);
+  EXPECT_EQ(chat().recall(conversation_, 1, notice, server::search_text("secret 密码")).error().code, Errc::not_found);
   SearchQuery q{bob_, server::match_query("密码"), {}, {}, {}, 10};
   EXPECT_TRUE(chat().search(q)->empty());
   ASSERT_TRUE(store_->search_index().remove(sent.message.id, server::search_text("secret 密码")));
   EXPECT_EQ(indexed("密码"), 0);
+}
+
+// What the log keeps of the texts that recalls have yet to take out of the index.
+int kept_for_removal(const std::filesystem::path& dir) {
+  SQLite::Database db((dir / "db").string(), SQLite::OPEN_READONLY);
+  return db.execAndGet("SELECT count(*) FROM index_removals").getInt();
+}
+
+// A crash after a recall's commit and before the index took the entry out: the log kept
+// the words, and the next open takes the entry out with them.
+TEST_F(ChatStoreTest, ARecallCutShortByACrashIsFinishedWhenTheStoreOpens) {
+  send(alice_, "m1", "secret 密码");
+  send(alice_, "m2", "public 公开");
+  index_all();
+  NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
+  ASSERT_TRUE(chat().recall(conversation_, 1, notice, server::search_text("secret 密码")));
+  EXPECT_EQ(kept_for_removal(dir_), 1);
+  EXPECT_EQ(indexed("密码"), 1);  // the crash: remove() never ran
+  store_.reset();
+  store_ = std::move(*open_sqlite_store({(dir_ / "db").string(), false}));
+  EXPECT_EQ(indexed("密码"), 0);
+  EXPECT_EQ(indexed("secret"), 0);
+  EXPECT_EQ(indexed("公开"), 1);
+  EXPECT_EQ(kept_for_removal(dir_), 0);
+  // A crash after the index's commit and before the log forgot the words: done again,
+  // harmlessly.
+  send(alice_, "m3", "hidden 隐藏");
+  index_all();
+  const std::string words = server::search_text("hidden 隐藏");
+  NewMessage notice4{conversation_, alice_, "recall:4", "recall", "{\"seq\":4}", 30};
+  ASSERT_TRUE(chat().recall(conversation_, 4, notice4, words));
+  const std::int64_t id = chat().message(conversation_, 4)->id;
+  ASSERT_TRUE(store_->search_index().remove(id, words));
+  EXPECT_EQ(kept_for_removal(dir_), 0);
+  {
+    SQLite::Database db((dir_ / "db").string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement keep(db, "INSERT INTO index_removals(message_id, text) VALUES (?, ?)");
+    keep.bind(1, id);
+    keep.bind(2, words);
+    keep.exec();
+  }
+  store_.reset();
+  store_ = std::move(*open_sqlite_store({(dir_ / "db").string(), false}));
+  EXPECT_EQ(kept_for_removal(dir_), 0);
+  EXPECT_EQ(indexed("隐藏"), 0);
+  EXPECT_EQ(indexed("公开"), 1);
+  SQLite::Database db((dir_ / "db-search").string(), SQLite::OPEN_READWRITE);
+  db.exec("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')");
+}
+
+// A recalled text leaves no bytes behind in the log's file: SQLite writes zeros over
+// what it deletes (secure_delete), and once checkpointed the file holds only those.
+TEST_F(ChatStoreTest, ARecalledTextLeavesNoBytesInTheFilesOnceCheckpointed) {
+  send(alice_, "m1", "the secret word is 密码");
+  send(alice_, "m2", "a public word");
+  index_all();
+  ASSERT_TRUE(store_->checkpoint());
+  const std::string words = server::search_text("the secret word is 密码");
+  NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
+  ASSERT_TRUE(chat().recall(conversation_, 1, notice, words));
+  ASSERT_TRUE(store_->search_index().remove(chat().message(conversation_, 1)->id, words));
+  ASSERT_TRUE(store_->checkpoint());
+  for (const char* file : {"db", "db-wal"}) {
+    std::ifstream in(dir_ / file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("secret word is"), std::string::npos) << file;
+    EXPECT_EQ(bytes.find(words), std::string::npos) << file;
+    if (std::string(file) == "db") {
+      EXPECT_NE(bytes.find("a public word"), std::string::npos);  // the test reads the right file
+    }
+  }
 }
 
 // The index keeps no copy of the texts, so an entry is taken out by its words: only if it
@@ -539,7 +610,7 @@ TEST_F(ChatStoreTest, AnEntryRecalledBeforeItIsIndexedNeverReachesTheIndex) {
   send(alice_, "m1", "secret 密码");
   send(alice_, "m2", "public 公开");
   NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
-  ASSERT_TRUE(chat().recall(conversation_, 1, notice));
+  ASSERT_TRUE(chat().recall(conversation_, 1, notice, server::search_text("secret 密码")));
   // What the chat service does next: the index does not hold the entry yet, so nothing
   // is taken out of it.
   const std::int64_t id = chat().message(conversation_, 1)->id;
@@ -560,7 +631,7 @@ TEST_F(ChatStoreTest, AnEntryRecalledWhileItsBatchIsPreparedIsLeftOut) {
   ASSERT_TRUE(logged) << logged.error().message;
   ASSERT_EQ(logged->size(), 2u);
   NewMessage notice{conversation_, alice_, "recall:1", "recall", "{\"seq\":1}", 20};
-  ASSERT_TRUE(chat().recall(conversation_, 1, notice));
+  ASSERT_TRUE(chat().recall(conversation_, 1, notice, server::search_text("secret 密码")));
   ASSERT_TRUE(index.remove((*logged)[0].id, server::search_text("secret 密码")));
   const IndexEntry entries[] = {{(*logged)[0].id, server::search_text("secret 密码")},
                                 {(*logged)[1].id, server::search_text("public 公开")}};

@@ -212,12 +212,22 @@ TEST_F(ChatTest, ARecalledMessageLeavesTheSearchIndex) {
   };
   EXPECT_EQ(entries("\"密\""), 1);
   EXPECT_EQ(entries("zanzibar"), 2);
+  // The recall keeps the words in the log until the index has taken them out (so that a
+  // crash in between cannot leave them there): a trigger copies what it keeps.
+  SQLite::Database log(server_->data_dir() + "/parley.db", SQLite::OPEN_READWRITE);
+  log.setBusyTimeout(5000);
+  log.exec("CREATE TABLE kept_seen (message_id INTEGER, text TEXT)");
+  log.exec("CREATE TRIGGER kept_copy AFTER INSERT ON index_removals BEGIN "
+           "INSERT INTO kept_seen VALUES (NEW.message_id, NEW.text); END");
   const proto::MessageRecallRequest recall{sent->conversation_id, sent->seq};
   auto recalled = alice->call<proto::MessageRecallResult>(proto::type::kMessageRecall, recall);
   ASSERT_TRUE(recalled) << recalled.error().message;
   EXPECT_EQ(entries("\"密\""), 0);
   EXPECT_EQ(entries("unique"), 0);
   EXPECT_EQ(entries("zanzibar"), 1);
+  const std::string kept = log.execAndGet("SELECT text FROM kept_seen").getString();
+  for (const char* word : {"zanzibar", "密", "码", "unique", "words"}) EXPECT_NE(kept.find(word), std::string::npos) << word;
+  EXPECT_EQ(log.execAndGet("SELECT count(*) FROM index_removals").getInt(), 0);
 }
 
 TEST_F(ChatTest, HistoryPagesBackwards) {

@@ -452,10 +452,10 @@ proto::Result<proto::MessageRecallResult> ChatService::recall(const Session& ses
   store::NewMessage notice{r.conversation_id, session.user_id,
                            "recall:" + std::to_string(r.conversation_id) + ":" + std::to_string(r.seq),
                            proto::kind::kRecall, boost::json::serialize(body), now};
-  auto appended = or_wire(chat_.recall(r.conversation_id, r.seq, notice));
+  auto appended = or_wire(chat_.recall(r.conversation_id, r.seq, notice, index_text_of(*original)));
   if (!appended) return appended.error();
   // The content is gone from the log; now from the index too (the index leaves out an
-  // entry it had not reached yet).
+  // entry it had not reached yet). The log keeps the words to take out until then.
   if (auto s = indexer_.remove(*original); !s) return to_wire(s.error());
   publish(appended->message, connection_id);
   return proto::MessageRecallResult{appended->message.seq};

@@ -47,8 +47,9 @@ bool may_take_back(int nice, int normal) {
   return may;
 }
 
-// What the index holds for a log entry: the text of a text message, else nothing.
-std::string text_of(const store::Message& m) {
+}  // namespace
+
+std::string index_text_of(const store::Message& m) {
   if (m.recalled || m.kind != proto::kind::kText) return {};
   boost::system::error_code ec;
   auto body = boost::json::parse(m.body, ec);
@@ -57,8 +58,6 @@ std::string text_of(const store::Message& m) {
   if (text == nullptr || !text->is_string()) return {};
   return search_text(text->get_string());
 }
-
-}  // namespace
 
 // Batching: a page is the most entries a transaction takes, and once woken the indexer
 // lets entries gather for `gather`, until a page's worth waits, or until a search waits
@@ -153,7 +152,7 @@ bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
 
 // The removal waits for the indexer's transaction in progress, if any.
 store::Result<void> SearchIndexer::remove(const store::Message& original) {
-  const auto text = text_of(original);
+  const auto text = index_text_of(original);
   if (text.empty()) return index_.remove(original.id, text);  // nothing to take out
   {
     std::lock_guard lock(mutex_);
@@ -191,7 +190,7 @@ store::Result<bool> SearchIndexer::index_page() {
   std::vector<store::IndexEntry> entries;
   entries.reserve(rows.size());
   for (const auto& m : rows) {
-    auto text = text_of(m);
+    auto text = index_text_of(m);
     if (!text.empty()) entries.push_back({m.id, std::move(text)});
   }
   const auto up_to = rows.back().id;

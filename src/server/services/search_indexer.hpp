@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "server/store/chat_store.hpp"
@@ -19,6 +20,10 @@ struct IndexerOptions {
   std::chrono::milliseconds gather{1'000};  // how long entries gather unless a page's worth waits
   int nice = 0;                             // the indexer's nice value once caught up (parleyd: 19; search_indexer.cpp)
 };
+
+// What the search index holds for a log entry: the text of a text message, prepared
+// (search_text), else nothing.
+std::string index_text_of(const store::Message& m);
 
 // Keeps the search index up with the message log on a thread of its own, so a send never
 // waits for indexing (docs/protocol.md, "Delivery guarantees"). On start it indexes

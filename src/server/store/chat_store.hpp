@@ -122,9 +122,12 @@ class ChatStore {
   // end) and returns where it is.
   virtual Result<std::int64_t> mark_read(std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq) = 0;
 
-  // Removes the content of entry `seq` (and its search text) and appends `notice`, the
-  // recall entry that tells every member, in one transaction.
-  virtual Result<Appended> recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) = 0;
+  // Removes the content of entry `seq` and appends `notice`, the recall entry that tells
+  // every member, in one transaction. `index_text` is what the search index holds for the
+  // entry (empty: nothing): it is kept, in the same transaction, until SearchIndex::remove()
+  // has taken the entry out, so that a crash in between cannot leave its words there.
+  virtual Result<Appended> recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice,
+                                  const std::string& index_text) = 0;
 
   virtual Result<std::vector<ConversationRow>> conversations_of(std::int64_t user_id) = 0;
   // Searches what the SearchIndex holds.
@@ -155,7 +158,7 @@ class SearchIndex {
   // Takes a (recalled) entry out of the index, or keeps it out if it is not there yet.
   // A recall calls it after the log has the entry as recalled. `text` is what was indexed
   // for it (as in IndexEntry): the index keeps no copy of the texts, and taking an entry
-  // out needs its words.
+  // out needs its words. Then forgets the text the recall kept (ChatStore::recall).
   virtual Result<void> remove(std::int64_t message_id, const std::string& text) = 0;
 };
 

@@ -114,6 +114,11 @@ constexpr const char* kMigrations[] = {
       PRIMARY KEY (group_id, user_id)
     ) WITHOUT ROWID;
     )sql",
+    // 7: what a recall has yet to take out of the search index (SqliteSearchIndex::remove
+    // deletes the row once it has; the store finishes what a crash left when it opens).
+    R"sql(
+    CREATE TABLE index_removals (message_id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+    )sql",
 };
 
 // The log is keyed by its sequential id alone. Where a conversation's messages are by
@@ -464,7 +469,8 @@ Result<std::int64_t> SqliteChatStore::mark_read(std::int64_t conversation_id, st
   });
 }
 
-Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice) {
+Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice,
+                                         const std::string& index_text) {
   return append_after(
       [&](SQLite::Database&) -> Result<void> {
         Prepared wipe(db_, "UPDATE messages SET body = '{}', recalled = 1 WHERE id = " + id_of("?1", "?2") +
@@ -472,8 +478,14 @@ Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int6
         wipe->bind(1, conversation_id);
         wipe->bind(2, seq);
         if (!wipe->executeStep()) return Error{Errc::not_found, "no such message, or it was recalled already"};
+        const std::int64_t id = wipe->getColumn(0).getInt64();
         while (wipe->executeStep()) {
         }
+        if (index_text.empty()) return {};
+        Prepared keep(db_, "INSERT OR REPLACE INTO index_removals(message_id, text) VALUES (?, ?)");
+        keep->bind(1, id);
+        keep->bind(2, index_text);
+        keep->exec();
         return {};
       },
       notice);

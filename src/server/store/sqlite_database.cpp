@@ -40,6 +40,9 @@ SqliteDatabase::SqliteDatabase(const SqliteOptions& options)
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
+  // What is deleted or overwritten (a recalled text) is overwritten with zeros in the file,
+  // not left in the page's free space. Debian builds SQLite with this on; others may not.
+  db_.exec("PRAGMA secure_delete=ON");
   db_.setBusyTimeout(5000);
   db_.exec("CREATE TABLE IF NOT EXISTS schema_versions (domain TEXT PRIMARY KEY, version INTEGER NOT NULL)");
 }

@@ -257,30 +257,54 @@ Result<void> SqliteSearchIndex::catch_up_lookups() {
 // An entry that is not there was left out of its batch (add()), or is not reached yet:
 // it is remembered, so that the batch that reaches it leaves it out even if it read the
 // entry from the log before the recall. The lock keeps a batch from running in between.
+//
+// The text the recall kept in the log (log.index_removals) is deleted only after the
+// index's own commit: a crash before it leaves the row, and the next open does this again.
 Result<void> SqliteSearchIndex::remove(std::int64_t message_id, const std::string& text) {
   if (text.empty()) return {};
   return db_.with([&](SQLite::Database&) -> Result<void> {
-    std::string phrase = "\"";
-    for (char c : text) {
-      if (c == '"') phrase.push_back('"');  // FTS5 escapes a quote by doubling it
-      phrase.push_back(c);
-    }
-    phrase.push_back('"');
-    {
-      Prepared held(db_, "SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? AND rowid = ?");
-      held->bind(1, phrase);
-      held->bind(2, message_id);
-      if (!held->executeStep()) {
-        removed_ahead_.insert(message_id);
-        return {};
-      }
-    }
-    Prepared q(db_, "INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', ?, ?)");
-    q->bind(1, message_id);
-    q->bind(2, text);
-    q->exec();
+    take_out(message_id, text);
+    Prepared forget(db_, "DELETE FROM log.index_removals WHERE message_id = ?");
+    forget->bind(1, message_id);
+    forget->exec();
     return {};
   });
+}
+
+void SqliteSearchIndex::take_out(std::int64_t message_id, const std::string& text) {
+  std::string phrase = "\"";
+  for (char c : text) {
+    if (c == '"') phrase.push_back('"');  // FTS5 escapes a quote by doubling it
+    phrase.push_back(c);
+  }
+  phrase.push_back('"');
+  {
+    Prepared held(db_, "SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? AND rowid = ?");
+    held->bind(1, phrase);
+    held->bind(2, message_id);
+    if (!held->executeStep()) {
+      removed_ahead_.insert(message_id);
+      return;
+    }
+  }
+  Prepared q(db_, "INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', ?, ?)");
+  q->bind(1, message_id);
+  q->bind(2, text);
+  q->exec();
+}
+
+Result<void> SqliteSearchIndex::finish_removals() {
+  std::vector<std::pair<std::int64_t, std::string>> kept;
+  auto read = db_.with([&](SQLite::Database&) -> Result<void> {
+    Prepared q(db_, "SELECT message_id, text FROM log.index_removals ORDER BY message_id");
+    while (q->executeStep()) kept.emplace_back(q->getColumn(0).getInt64(), q->getColumn(1).getString());
+    return {};
+  });
+  if (!read) return read;
+  for (const auto& [id, text] : kept) {
+    if (auto s = remove(id, text); !s) return s;
+  }
+  return {};
 }
 
 }  // namespace parley::store

@@ -139,6 +139,7 @@ class SqliteStore final : public Store {
     search_db_.attach(options.path, "log");
     db_.attach(options.path + "-search", "search");
     if (auto s = search_index_.catch_up_lookups(); !s) throw std::runtime_error(s.error().message);
+    if (auto s = search_index_.finish_removals(); !s) throw std::runtime_error(s.error().message);
     for (auto* db : {&db_, &search_db_}) {
       db->with([](SQLite::Database& c) -> Result<void> {
         c.exec("PRAGMA wal_autocheckpoint=0");
