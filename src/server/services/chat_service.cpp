@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
 
 #include "proto/validate.hpp"
 #include "server/services/chat_text.hpp"
@@ -455,8 +456,14 @@ proto::Result<proto::MessageRecallResult> ChatService::recall(const Session& ses
   auto appended = or_wire(chat_.recall(r.conversation_id, r.seq, notice, index_text_of(*original)));
   if (!appended) return appended.error();
   // The content is gone from the log; now from the index too (the index leaves out an
-  // entry it had not reached yet). The log keeps the words to take out until then.
-  if (auto s = indexer_.remove(*original); !s) return to_wire(s.error());
+  // entry it had not reached yet). The log keeps the words to take out until then; if
+  // this fails, the next start takes them out. The recall itself is done either way.
+  if (auto s = indexer_.remove(*original); !s) {
+    spdlog::warn("recall: search index removal failed, left for the next start message={} error=\"{}\"",
+                 original->id, s.error().message);
+  } else if (auto forgot = chat_.forget_index_removal(original->id); !forgot) {
+    spdlog::warn("recall: kept words not forgotten message={} error=\"{}\"", original->id, forgot.error().message);
+  }
   publish(appended->message, connection_id);
   return proto::MessageRecallResult{appended->message.seq};
 }

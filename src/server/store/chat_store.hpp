@@ -92,6 +92,12 @@ struct SearchQuery {
   int limit = 50;
 };
 
+// A log entry's text for the search index.
+struct IndexEntry {
+  std::int64_t message_id = 0;
+  std::string text;
+};
+
 // Conversations, their logs and members' read cursors. Each conversation (1:1 or, later,
 // group) is one log stored once, with its own sequence numbers; members keep cursors
 // into it. Thread-safe; a call that returns success has committed durably.
@@ -124,20 +130,19 @@ class ChatStore {
 
   // Removes the content of entry `seq` and appends `notice`, the recall entry that tells
   // every member, in one transaction. `index_text` is what the search index holds for the
-  // entry (empty: nothing): it is kept, in the same transaction, until SearchIndex::remove()
-  // has taken the entry out, so that a crash in between cannot leave its words there.
+  // entry (empty: nothing): it is kept, in the same transaction, until the entry is out
+  // of the index (SearchIndex::remove, then forget_index_removal), so that a crash or a
+  // power loss in between cannot leave its words there.
   virtual Result<Appended> recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice,
                                   const std::string& index_text) = 0;
+  // The entries recalls have yet to take out of the search index, with their words.
+  virtual Result<std::vector<IndexEntry>> index_removals() = 0;
+  // The entry is out of the search index: its words need not be kept any longer.
+  virtual Result<void> forget_index_removal(std::int64_t message_id) = 0;
 
   virtual Result<std::vector<ConversationRow>> conversations_of(std::int64_t user_id) = 0;
   // Searches what the SearchIndex holds.
   virtual Result<std::vector<Message>> search(const SearchQuery& query) = 0;
-};
-
-// A log entry's text for the search index.
-struct IndexEntry {
-  std::int64_t message_id = 0;
-  std::string text;
 };
 
 // The full-text index of the logs, kept apart from them (its own file and lock) so that
@@ -158,7 +163,7 @@ class SearchIndex {
   // Takes a (recalled) entry out of the index, or keeps it out if it is not there yet.
   // A recall calls it after the log has the entry as recalled. `text` is what was indexed
   // for it (as in IndexEntry): the index keeps no copy of the texts, and taking an entry
-  // out needs its words. Then forgets the text the recall kept (ChatStore::recall).
+  // out needs its words. Durable when it returns (ChatStore::recall says why).
   virtual Result<void> remove(std::int64_t message_id, const std::string& text) = 0;
 };
 

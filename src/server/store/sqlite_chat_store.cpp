@@ -114,8 +114,8 @@ constexpr const char* kMigrations[] = {
       PRIMARY KEY (group_id, user_id)
     ) WITHOUT ROWID;
     )sql",
-    // 7: what a recall has yet to take out of the search index (SqliteSearchIndex::remove
-    // deletes the row once it has; the store finishes what a crash left when it opens).
+    // 7: what a recall has yet to take out of the search index, with its words (the row
+    // goes once the index has; the store finishes what a crash left when it opens).
     R"sql(
     CREATE TABLE index_removals (message_id INTEGER PRIMARY KEY, text TEXT NOT NULL);
     )sql",
@@ -489,6 +489,24 @@ Result<Appended> SqliteChatStore::recall(std::int64_t conversation_id, std::int6
         return {};
       },
       notice);
+}
+
+Result<std::vector<IndexEntry>> SqliteChatStore::index_removals() {
+  return db_.with([&](SQLite::Database&) -> Result<std::vector<IndexEntry>> {
+    std::vector<IndexEntry> kept;
+    Prepared q(db_, "SELECT message_id, text FROM index_removals ORDER BY message_id");
+    while (q->executeStep()) kept.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getString()});
+    return kept;
+  });
+}
+
+Result<void> SqliteChatStore::forget_index_removal(std::int64_t message_id) {
+  return db_.with([&](SQLite::Database&) -> Result<void> {
+    Prepared q(db_, "DELETE FROM index_removals WHERE message_id = ?");
+    q->bind(1, message_id);
+    q->exec();
+    return {};
+  });
 }
 
 Result<std::vector<ConversationRow>> SqliteChatStore::conversations_of(std::int64_t user_id) {

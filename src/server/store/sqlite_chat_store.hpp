@@ -43,6 +43,8 @@ class SqliteChatStore final : public ChatStore {
   Result<std::int64_t> mark_read(std::int64_t conversation_id, std::int64_t user_id, std::int64_t seq) override;
   Result<Appended> recall(std::int64_t conversation_id, std::int64_t seq, const NewMessage& notice,
                           const std::string& index_text) override;
+  Result<std::vector<IndexEntry>> index_removals() override;
+  Result<void> forget_index_removal(std::int64_t message_id) override;
   Result<std::vector<ConversationRow>> conversations_of(std::int64_t user_id) override;
   Result<std::vector<Message>> search(const SearchQuery& query) override;
 

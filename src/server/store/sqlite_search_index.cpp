@@ -258,15 +258,20 @@ Result<void> SqliteSearchIndex::catch_up_lookups() {
 // it is remembered, so that the batch that reaches it leaves it out even if it read the
 // entry from the log before the recall. The lock keeps a batch from running in between.
 //
-// The text the recall kept in the log (log.index_removals) is deleted only after the
-// index's own commit: a crash before it leaves the row, and the next open does this again.
+// The index's commits are not flushed (it can be rebuilt from the log), but this one is:
+// the recall's words, kept in the log until now, are forgotten once it returns, and a
+// removal lost in a power failure could not be made again.
 Result<void> SqliteSearchIndex::remove(std::int64_t message_id, const std::string& text) {
   if (text.empty()) return {};
-  return db_.with([&](SQLite::Database&) -> Result<void> {
+  return db_.with([&](SQLite::Database& db) -> Result<void> {
+    const std::string was = db.execAndGet("PRAGMA main.synchronous").getString();
+    db.exec("PRAGMA main.synchronous=FULL");
+    struct Restore {
+      SQLite::Database& db;
+      const std::string& was;
+      ~Restore() { db.tryExec("PRAGMA main.synchronous=" + was); }
+    } restore{db, was};
     take_out(message_id, text);
-    Prepared forget(db_, "DELETE FROM log.index_removals WHERE message_id = ?");
-    forget->bind(1, message_id);
-    forget->exec();
     return {};
   });
 }
@@ -293,18 +298,6 @@ void SqliteSearchIndex::take_out(std::int64_t message_id, const std::string& tex
   q->exec();
 }
 
-Result<void> SqliteSearchIndex::finish_removals() {
-  std::vector<std::pair<std::int64_t, std::string>> kept;
-  auto read = db_.with([&](SQLite::Database&) -> Result<void> {
-    Prepared q(db_, "SELECT message_id, text FROM log.index_removals ORDER BY message_id");
-    while (q->executeStep()) kept.emplace_back(q->getColumn(0).getInt64(), q->getColumn(1).getString());
-    return {};
-  });
-  if (!read) return read;
-  for (const auto& [id, text] : kept) {
-    if (auto s = remove(id, text); !s) return s;
-  }
-  return {};
-}
+
 
 }  // namespace parley::store

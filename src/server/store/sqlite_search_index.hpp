@@ -34,9 +34,6 @@ class SqliteSearchIndex final : public SearchIndex {
   // Brings the lookups up to the end of the log (at start, before any append: after a
   // crash or a lost index file they may trail it by any amount).
   Result<void> catch_up_lookups();
-  // Takes out the entries whose recall committed but whose remove() did not (a crash in
-  // between); at start, before any recall.
-  Result<void> finish_removals();
 
  private:
   // Takes the entry out of the full-text index if it holds it; under db_'s lock.

@@ -139,7 +139,7 @@ class SqliteStore final : public Store {
     search_db_.attach(options.path, "log");
     db_.attach(options.path + "-search", "search");
     if (auto s = search_index_.catch_up_lookups(); !s) throw std::runtime_error(s.error().message);
-    if (auto s = search_index_.finish_removals(); !s) throw std::runtime_error(s.error().message);
+    if (auto s = finish_recalls(); !s) throw std::runtime_error(s.error().message);
     for (auto* db : {&db_, &search_db_}) {
       db->with([](SQLite::Database& c) -> Result<void> {
         c.exec("PRAGMA wal_autocheckpoint=0");
@@ -166,6 +166,18 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Takes out of the index what recalls cut short by a crash or a power loss left there
+  // (ChatStore::recall); at start, before any recall.
+  Result<void> finish_recalls() {
+    auto kept = chat_.index_removals();
+    if (!kept) return kept.error();
+    for (const auto& entry : *kept) {
+      if (auto s = search_index_.remove(entry.message_id, entry.text); !s) return s;
+      if (auto s = chat_.forget_index_removal(entry.message_id); !s) return s;
+    }
+    return {};
+  }
+
   SqliteDatabase db_;
   SqliteDatabase search_db_;
   SqliteAccountsStore accounts_;
