@@ -521,6 +521,28 @@ TEST_F(ChatStoreTest, ARecallCutShortByACrashIsFinishedWhenTheStoreOpens) {
   EXPECT_TRUE(chat().index_removals()->empty());
 }
 
+// Texts with no words for the index (emoji, punctuation, quotes) are taken out without
+// an error, and leave the others alone.
+TEST_F(ChatStoreTest, TextsWithoutWordsOrWithQuotesAreTakenOutCleanly) {
+  const char* texts[] = {"😀😀", "!!!", "say \\\"yes\\\" 好"};
+  for (int i = 0; i < 3; ++i) send(alice_, "w" + std::to_string(i), texts[i]);
+  send(alice_, "w3", "say yes 好");
+  index_all();
+  ASSERT_EQ(indexed("yes"), 2);
+  for (int i = 0; i < 3; ++i) {
+    const std::int64_t seq = i + 1;
+    const std::string words = server::index_text_of(*chat().message(conversation_, seq));
+    NewMessage notice{conversation_, alice_, "recall:" + std::to_string(seq), "recall", "{}", 20};
+    ASSERT_TRUE(chat().recall(conversation_, seq, notice, words));
+    const std::int64_t id = chat().message(conversation_, seq)->id;
+    ASSERT_TRUE(store_->search_index().remove(id, words)) << texts[i];
+    ASSERT_TRUE(chat().forget_index_removal(id));
+  }
+  EXPECT_EQ(indexed("yes"), 1);
+  EXPECT_EQ(indexed("好"), 1);
+  EXPECT_TRUE(chat().index_removals()->empty());
+}
+
 // A recalled text leaves no bytes behind in the log's file: SQLite writes zeros over
 // what it deletes (secure_delete), and once checkpointed the file holds only those.
 // (Debian builds SQLite with secure_delete on by default; the store sets it for builds
