@@ -795,7 +795,7 @@ TEST_F(IndexerPriorityTest, ARecallBringsTheIndexerBackToNormalPriority) {
     indexer.logged(send(alice_, "m2", "public").message.id);  // its batch waits for the lock
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(indexer_nice(), 19);
-    recall = std::thread([&] { EXPECT_TRUE(indexer.remove(*original)); });
+    recall = std::thread([&] { EXPECT_TRUE(indexer.remove({original->id, server::index_text_of(*original)})); });
     EXPECT_TRUE(indexer_reaches(normal_));
   }
   recall.join();

@@ -453,12 +453,13 @@ proto::Result<proto::MessageRecallResult> ChatService::recall(const Session& ses
   store::NewMessage notice{r.conversation_id, session.user_id,
                            "recall:" + std::to_string(r.conversation_id) + ":" + std::to_string(r.seq),
                            proto::kind::kRecall, boost::json::serialize(body), now};
-  auto appended = or_wire(chat_.recall(r.conversation_id, r.seq, notice, index_text_of(*original)));
+  const store::IndexEntry indexed{original->id, index_text_of(*original)};
+  auto appended = or_wire(chat_.recall(r.conversation_id, r.seq, notice, indexed.text));
   if (!appended) return appended.error();
   // The content is gone from the log; now from the index too (the index leaves out an
   // entry it had not reached yet). The log keeps the words to take out until then; if
   // this fails, the next start takes them out. The recall itself is done either way.
-  if (auto s = indexer_.remove(*original); !s) {
+  if (auto s = indexer_.remove(indexed); !s) {
     spdlog::warn("recall: search index removal failed, left for the next start message={} error=\"{}\"",
                  original->id, s.error().message);
   } else if (auto forgot = chat_.forget_index_removal(original->id); !forgot) {

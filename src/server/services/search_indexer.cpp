@@ -151,15 +151,14 @@ bool SearchIndexer::wait_indexed(std::chrono::milliseconds timeout) {
 }
 
 // The removal waits for the indexer's transaction in progress, if any.
-store::Result<void> SearchIndexer::remove(const store::Message& original) {
-  const auto text = index_text_of(original);
-  if (text.empty()) return index_.remove(original.id, text);  // nothing to take out
+store::Result<void> SearchIndexer::remove(const store::IndexEntry& entry) {
+  if (entry.text.empty()) return index_.remove(entry.message_id, entry.text);  // nothing to take out
   {
     std::lock_guard lock(mutex_);
     ++removing_;
     hurry();
   }
-  auto removed = index_.remove(original.id, text);
+  auto removed = index_.remove(entry.message_id, entry.text);
   std::lock_guard lock(mutex_);
   --removing_;
   return removed;

@@ -40,8 +40,9 @@ class SearchIndexer {
   void logged(std::int64_t message_id);
   // Waits until every entry logged before the call is indexed; false after `timeout`.
   bool wait_indexed(std::chrono::milliseconds timeout);
-  // Takes the entry of `original` (as it was before its recall) out of the index; blocking.
-  store::Result<void> remove(const store::Message& original);
+  // Takes a recalled entry out of the index, by the words it was indexed with
+  // (index_text_of the message as it was before its recall); blocking.
+  store::Result<void> remove(const store::IndexEntry& entry);
 
  private:
   void run();

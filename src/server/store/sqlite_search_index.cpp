@@ -298,6 +298,4 @@ void SqliteSearchIndex::take_out(std::int64_t message_id, const std::string& tex
   q->exec();
 }
 
-
-
 }  // namespace parley::store
